@@ -1,0 +1,101 @@
+package io.rackswarm.core.handout;
+
+import io.rackswarm.core.topology.Tier;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The representatives of every rack, zone and region of a swarm, derived from peer state alone.
+ *
+ * <p>A rack's representatives are its {@code R} most senior healthy members; a zone's are the
+ * {@code R} most senior among its racks' representatives, and a region's likewise among its
+ * zones'. Because the choice is a function of the stored state, every tracker replica computes
+ * the same representatives without coordinating, and a representative that dies, stops or
+ * stalls is replaced by the next announce that sees it.
+ */
+public final class Representatives {
+
+    private final Map<Tier, Map<String, List<PeerState>>> byTier = new EnumMap<>(Tier.class);
+    private final Map<Tier, Set<String>> keysByTier = new EnumMap<>(Tier.class);
+
+    private Representatives() {
+    }
+
+    /**
+     * @param peers agents of the swarm (no origins), in any order
+     */
+    public static Representatives of(Collection<PeerState> peers, HandoutSettings settings,
+            long nowMillis) {
+        Representatives reps = new Representatives();
+        Collection<PeerState> members = peers;
+        for (Tier tier : Tier.values()) {
+            Map<String, List<PeerState>> groups = new LinkedHashMap<>();
+            for (PeerState p : members) {
+                groups.computeIfAbsent(p.location().groupKey(tier), k -> new ArrayList<>()).add(p);
+            }
+            Map<String, List<PeerState>> chosen = new LinkedHashMap<>();
+            Set<String> keys = new HashSet<>();
+            List<PeerState> next = new ArrayList<>();
+            for (Map.Entry<String, List<PeerState>> group : groups.entrySet()) {
+                List<PeerState> picked = pick(group.getValue(), settings, nowMillis);
+                chosen.put(group.getKey(), picked);
+                picked.forEach(p -> keys.add(p.key()));
+                next.addAll(picked);
+            }
+            reps.byTier.put(tier, chosen);
+            reps.keysByTier.put(tier, keys);
+            members = next;
+        }
+        return reps;
+    }
+
+    /**
+     * The most senior healthy members; stalled (but live) members fill the places healthy ones
+     * cannot, so that a group whose members all wait on the same slow source keeps its links.
+     * Stale members never represent a group.
+     */
+    private static List<PeerState> pick(List<PeerState> members, HandoutSettings settings,
+            long nowMillis) {
+        List<PeerState> sorted = new ArrayList<>(members);
+        sorted.sort(PeerState.BY_SENIORITY);
+        List<PeerState> healthy = new ArrayList<>();
+        List<PeerState> stalled = new ArrayList<>();
+        for (PeerState p : sorted) {
+            if (nowMillis - p.lastSeenAtMillis() > settings.staleAfter().toMillis()) {
+                continue;
+            }
+            boolean progressing = p.isSeed()
+                    || nowMillis - p.progressAtMillis() <= settings.stallAfter().toMillis();
+            (progressing ? healthy : stalled).add(p);
+        }
+        List<PeerState> picked = new ArrayList<>(settings.representatives());
+        for (PeerState p : healthy) {
+            if (picked.size() == settings.representatives()) {
+                return picked;
+            }
+            picked.add(p);
+        }
+        for (PeerState p : stalled) {
+            if (picked.size() == settings.representatives()) {
+                break;
+            }
+            picked.add(p);
+        }
+        return picked;
+    }
+
+    public boolean represents(PeerState peer, Tier tier) {
+        return keysByTier.get(tier).contains(peer.key());
+    }
+
+    /** Representatives at a tier of every group, keyed by group. */
+    public Map<String, List<PeerState>> at(Tier tier) {
+        return byTier.get(tier);
+    }
+}
