@@ -33,6 +33,16 @@ public record PeerState(String key, PeerEndpoint endpoint, Location location, lo
         }
     }
 
+    public PeerState withLeft(long newLeft) {
+        return new PeerState(key, endpoint, location, newLeft, joinedAtMillis, lastSeenAtMillis,
+                progressAtMillis, origin);
+    }
+
+    public PeerState withTimes(long lastSeen, long progressAt) {
+        return new PeerState(key, endpoint, location, left, joinedAtMillis, lastSeen, progressAt,
+                origin);
+    }
+
     public boolean isSeed() {
         return left == 0;
     }

@@ -11,12 +11,12 @@ import java.util.regex.Pattern;
  */
 public record Location(String region, String zone, String rack) {
 
-    /** A node without topology labels. */
-    public static final Location UNKNOWN = new Location("", "", "");
-
     /** Kubernetes label value syntax, which is also safe inside Redis keys and records. */
     private static final Pattern LABEL_VALUE =
             Pattern.compile("([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?");
+
+    /** A node without topology labels. */
+    public static final Location UNKNOWN = new Location("", "", "");
 
     public Location {
         region = check("region", region);
