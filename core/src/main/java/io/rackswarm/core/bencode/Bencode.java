@@ -109,7 +109,7 @@ public final class Bencode {
                 pos++;
             }
             int digitsStart = pos;
-            long value = digits(19);
+            long negated = negativeDigits(19);
             int digitCount = pos - digitsStart;
             if (digitCount == 0) {
                 throw new BencodeException("integer without digits", start);
@@ -118,7 +118,10 @@ public final class Bencode {
                 throw new BencodeException("integer with leading zero or negative zero", start);
             }
             expect('e');
-            return new BInteger(negative ? -value : value);
+            if (!negative && negated == Long.MIN_VALUE) {
+                throw new BencodeException("number overflows 64 bits", start);
+            }
+            return new BInteger(negative ? negated : -negated);
         }
 
         private BString string() {
@@ -137,8 +140,11 @@ public final class Bencode {
             return BString.wrap(bytes);
         }
 
-        /** Reads up to maxDigits decimal digits; the value must fit in a signed long. */
-        private long digits(int maxDigits) {
+        /**
+         * Reads up to maxDigits decimal digits. Accumulates negatively so that the full range of
+         * a signed long, Long.MIN_VALUE included, is accepted; returns the magnitude negated.
+         */
+        private long negativeDigits(int maxDigits) {
             int start = pos;
             long value = 0;
             while (pos < in.length && in[pos] >= '0' && in[pos] <= '9') {
@@ -146,13 +152,22 @@ public final class Bencode {
                     throw new BencodeException("number has too many digits", start);
                 }
                 int digit = in[pos] - '0';
-                if (value > (Long.MAX_VALUE - digit) / 10) {
+                if (value < (Long.MIN_VALUE + digit) / 10) {
                     throw new BencodeException("number overflows 64 bits", start);
                 }
-                value = value * 10 + digit;
+                value = value * 10 - digit;
                 pos++;
             }
             return value;
+        }
+
+        private long digits(int maxDigits) {
+            int start = pos;
+            long negated = negativeDigits(maxDigits);
+            if (negated == Long.MIN_VALUE) {
+                throw new BencodeException("number overflows 64 bits", start);
+            }
+            return -negated;
         }
 
         private BList list(int depth) {

@@ -23,7 +23,7 @@ import net.jqwik.api.constraints.IntRange;
  * Runs the policy for every member of generated swarms, as the tracker would after one round of
  * announces, and checks the shape of the resulting peer graph.
  */
-class HandoutSimulationProperties {
+class HandoutSimulationTest {
 
     @Property(tries = 150)
     void everyPeerReachesAnOriginAndCrossRackLinksStayFew(

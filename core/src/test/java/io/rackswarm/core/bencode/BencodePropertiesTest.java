@@ -12,7 +12,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 
-class BencodeProperties {
+class BencodePropertiesTest {
 
     @Property(tries = 500)
     void everyValueRoundTripsThroughItsEncoding(@ForAll("values") BValue value) {
@@ -50,24 +50,20 @@ class BencodeProperties {
 
     @Provide
     Arbitrary<BValue> values() {
-        return Arbitraries.lazyOf(this::integer, this::string, this::list, this::dict);
+        return Arbitraries.recursive(this::leaf, this::container, 0, 4);
     }
 
-    private Arbitrary<BValue> integer() {
-        return Arbitraries.longs().map(BInteger::new);
+    private Arbitrary<BValue> leaf() {
+        return Arbitraries.oneOf(
+                Arbitraries.longs().map(BInteger::new),
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(40).map(BString::of));
     }
 
-    private Arbitrary<BValue> string() {
-        return Arbitraries.bytes().array(byte[].class).ofMaxSize(40).map(BString::of);
-    }
-
-    private Arbitrary<BValue> list() {
-        return values().list().ofMaxSize(4).map(l -> new BList(List.copyOf(l)));
-    }
-
-    private Arbitrary<BValue> dict() {
-        return Arbitraries.maps(
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(8).map(BString::of), values())
+    private Arbitrary<BValue> container(Arbitrary<BValue> inner) {
+        Arbitrary<BValue> list = inner.list().ofMaxSize(4).map(l -> new BList(List.copyOf(l)));
+        Arbitrary<BValue> dict = Arbitraries.maps(
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(8).map(BString::of), inner)
                 .ofMaxSize(4).map(m -> new BDict(new TreeMap<>(m)));
+        return Arbitraries.oneOf(list, dict);
     }
 }
