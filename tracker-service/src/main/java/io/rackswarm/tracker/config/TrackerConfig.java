@@ -1,0 +1,92 @@
+package io.rackswarm.tracker.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Every setting of the tracker; the Helm chart's values document the same keys. */
+@ConfigMapping(prefix = "rackswarm.tracker")
+public interface TrackerConfig {
+
+    /** How often peers re-announce (BEP 3 {@code interval}). */
+    @WithDefault("10s")
+    Duration announceInterval();
+
+    /** Clients must not announce more often than this (BEP 3 {@code min interval}). */
+    @WithDefault("5s")
+    Duration minInterval();
+
+    /** Interval given to a peer whose tier holds no data yet, so it is not left starving. */
+    @WithDefault("2s")
+    Duration retryInterval();
+
+    /** A peer that has not announced for this long is removed from its swarm. */
+    @WithDefault("45s")
+    Duration peerTtl();
+
+    /** Peers returned when the client does not send {@code numwant}. */
+    @WithDefault("50")
+    int defaultNumwant();
+
+    /** Larger {@code numwant} values are capped to this. */
+    @WithDefault("200")
+    int maxNumwant();
+
+    /** {@code topology} (rack-aware, the default) or {@code random} (for comparison). */
+    @WithDefault("topology")
+    String handoutPolicy();
+
+    /** Representatives per rack, zone and region that carry traffic across its boundary. */
+    @WithDefault("2")
+    int representatives();
+
+    /** A peer silent for this long is no representative. */
+    @WithDefault("25s")
+    Duration representativeStaleAfter();
+
+    /** A downloading representative without progress for this long is replaced. */
+    @WithDefault("60s")
+    Duration representativeStallAfter();
+
+    /**
+     * Secrets that sign announce tokens; the first signs, all verify (rotation). Each at least
+     * 16 bytes. In Kubernetes they come from a Secret.
+     */
+    List<String> announceSecrets();
+
+    /** Bearer token that the registration API demands; seeders hold it. */
+    String adminToken();
+
+    /** Networks whose requests may set the peer address with {@code ip} (CIDR notation). */
+    Optional<List<String>> trustedNetworks();
+
+    /** Longest announce or scrape query string accepted, in bytes. */
+    @WithDefault("4096")
+    int maxQueryBytes();
+
+    /** At most this many info-hashes in one scrape. */
+    @WithDefault("64")
+    int maxScrapeHashes();
+
+    /** Members of the announcing peer's own rack read per announce. */
+    @WithDefault("256")
+    int ownRackLimit();
+
+    /** Racks of a swarm read per announce. */
+    @WithDefault("1024")
+    int rackLimit();
+
+    /** Expired peers purged per announce (the rest go with later announces). */
+    @WithDefault("64")
+    int purgeBatch();
+
+    /** Prefix of every Redis key the tracker writes. */
+    @WithDefault("rs")
+    String keyPrefix();
+
+    /** How often the swarm and peer gauges are recomputed from Redis. */
+    @WithDefault("15s")
+    Duration gaugeRefresh();
+}

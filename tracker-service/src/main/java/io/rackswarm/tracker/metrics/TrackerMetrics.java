@@ -1,0 +1,61 @@
+package io.rackswarm.tracker.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.rackswarm.core.handout.HandedPeer;
+import io.rackswarm.core.handout.Link;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/** The tracker's request metrics; names carry their unit as Prometheus expects. */
+@ApplicationScoped
+public class TrackerMetrics {
+
+    private final MeterRegistry registry;
+    private final Timer announceDuration;
+    private final Map<Link, Counter> handedPeers = new EnumMap<>(Link.class);
+    private final Counter starving;
+
+    public TrackerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.announceDuration = Timer.builder("rackswarm.tracker.announce.duration")
+                .description("Time to answer an announce, Redis round trip included")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(2))
+                .register(registry);
+        for (Link link : Link.values()) {
+            handedPeers.put(link, Counter.builder("rackswarm.tracker.handout.peers")
+                    .description("Peers handed out, by the network link they would cross")
+                    .tag("link", link.label()).register(registry));
+        }
+        this.starving = Counter.builder("rackswarm.tracker.announce.retry.soon")
+                .description("Announces answered with the short retry interval: "
+                        + "nothing in the peer's tier held data yet")
+                .register(registry);
+    }
+
+    public void announced(String event, String result, long startNanos) {
+        registry.counter("rackswarm.tracker.announces", "event", event, "result", result)
+                .increment();
+        announceDuration.record(System.nanoTime() - startNanos,
+                java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    public void handedOut(List<HandedPeer> peers, boolean wasStarving) {
+        for (HandedPeer p : peers) {
+            handedPeers.get(p.link()).increment();
+        }
+        if (wasStarving) {
+            starving.increment();
+        }
+    }
+
+    public void scraped(String result) {
+        registry.counter("rackswarm.tracker.scrapes", "result", result).increment();
+    }
+}

@@ -1,0 +1,58 @@
+package io.rackswarm.tracker.swarm;
+
+import io.rackswarm.core.oci.Digest;
+import io.rackswarm.core.torrent.InfoHash;
+
+/**
+ * Redis key names. Every key of a swarm carries the info-hash as a hash tag, so a swarm lives in
+ * one Redis Cluster slot and its announce script may touch all of its keys.
+ */
+public record SwarmKeys(String prefix, InfoHash infoHash) {
+
+    private String key(String suffix) {
+        return prefix + ":{" + infoHash.hex() + "}:" + suffix;
+    }
+
+    public String torrent() {
+        return key("torrent");
+    }
+
+    public String peers() {
+        return key("peers");
+    }
+
+    public String seen() {
+        return key("seen");
+    }
+
+    public String seeds() {
+        return key("seeds");
+    }
+
+    public String origins() {
+        return key("origins");
+    }
+
+    public String racks() {
+        return key("racks");
+    }
+
+    public String stats() {
+        return key("stats");
+    }
+
+    /** Prefix of the per-rack sorted sets; the rack's region/zone/rack path follows. */
+    public String rackPrefix() {
+        return key("rack:");
+    }
+
+    /** The digest index lives outside the swarm's slot: digest to info-hash. */
+    public static String digestIndex(String prefix, Digest digest) {
+        return prefix + ":digest:" + digest;
+    }
+
+    /** Pattern matching one key per swarm, for the periodic gauges. */
+    public static String peersPattern(String prefix) {
+        return prefix + ":{*}:peers";
+    }
+}

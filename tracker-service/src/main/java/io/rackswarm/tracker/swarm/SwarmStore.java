@@ -1,0 +1,107 @@
+package io.rackswarm.tracker.swarm;
+
+import io.rackswarm.core.handout.PeerState;
+import io.rackswarm.core.handout.SwarmView;
+import io.rackswarm.core.torrent.InfoHash;
+import io.rackswarm.tracker.config.TrackerConfig;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Swarm state in Redis. An announce is one script call: the tracker replicas keep nothing, so
+ * any replica can answer any announce.
+ */
+@ApplicationScoped
+public class SwarmStore {
+
+    private static final LuaScript ANNOUNCE = LuaScript.load("/redis/announce.lua");
+    private static final LuaScript SCRAPE = LuaScript.load("/redis/scrape.lua");
+
+    private final Redis redis;
+    private final TrackerConfig config;
+
+    public SwarmStore(Redis redis, TrackerConfig config) {
+        this.redis = redis;
+        this.config = config;
+    }
+
+    /**
+     * Stores the announcement and returns the swarm as the handout policy needs it.
+     *
+     * @param randomSample when positive, a uniform sample of that many peers is returned
+     *     instead of the topology view (for the random policy)
+     * @throws UnregisteredTorrentException (as the Uni's failure) for unknown info-hashes
+     */
+    public Uni<SwarmSnapshot> announce(Announcement a, long nowMillis, int randomSample) {
+        SwarmKeys keys = new SwarmKeys(config.keyPrefix(), a.infoHash());
+        String peerKey = a.peerId().hex();
+        List<String> args = List.of(
+                Long.toString(nowMillis),
+                Long.toString(config.peerTtl().toMillis()),
+                a.event().label(),
+                peerKey,
+                Long.toString(a.left()),
+                a.origin() ? "1" : "0",
+                Integer.toString(a.endpoint().port()),
+                a.endpoint().ip(),
+                a.location().region(),
+                a.location().zone(),
+                a.location().rack(),
+                keys.rackPrefix(),
+                Integer.toString(config.ownRackLimit()),
+                Integer.toString(2 * config.representatives()),
+                Integer.toString(config.purgeBatch()),
+                Long.toString(2 * config.peerTtl().toSeconds() + 60),
+                randomSample > 0 ? "random" : "topology",
+                Integer.toString(Math.max(randomSample, 1)),
+                Integer.toString(config.rackLimit()));
+        return ANNOUNCE.run(redis, List.of(keys.torrent(), keys.peers(), keys.seen(), keys.seeds(),
+                keys.origins(), keys.racks(), keys.stats()), args)
+                .map(r -> snapshot(a.infoHash(), peerKey, r));
+    }
+
+    private static SwarmSnapshot snapshot(InfoHash infoHash, String selfKey, Response r) {
+        if (r.get(0).toLong() < 0) {
+            throw new UnregisteredTorrentException(infoHash);
+        }
+        long size = r.get(1).toLong();
+        long seeds = r.get(2).toLong();
+        long peers = r.get(3).toLong();
+        long downloaded = r.get(4).toLong();
+        Response selfRecord = r.get(5);
+        if (selfRecord == null) {
+            return new SwarmSnapshot(null, seeds, peers - seeds, downloaded);
+        }
+        PeerState self = PeerRecord.parse(selfKey, selfRecord.toString());
+        List<PeerState> agents = new ArrayList<>();
+        List<PeerState> origins = new ArrayList<>();
+        for (int i = 6; i + 1 < r.size(); i += 2) {
+            PeerState p = PeerRecord.parse(r.get(i).toString(), r.get(i + 1).toString());
+            (p.origin() ? origins : agents).add(p);
+        }
+        return new SwarmSnapshot(new SwarmView(self, agents, origins, size), seeds,
+                peers - seeds, downloaded);
+    }
+
+    /** BEP 48 counters of one swarm; empty for an unregistered info-hash. */
+    public Uni<java.util.Optional<ScrapeCounts>> scrape(InfoHash infoHash) {
+        SwarmKeys keys = new SwarmKeys(config.keyPrefix(), infoHash);
+        return SCRAPE.run(redis, List.of(keys.torrent(), keys.peers(), keys.seeds(), keys.stats()),
+                List.of()).map(r -> {
+                    if (r.get(0).toLong() < 0) {
+                        return java.util.Optional.empty();
+                    }
+                    long seeds = r.get(1).toLong();
+                    return java.util.Optional.of(new ScrapeCounts(seeds,
+                            r.get(2).toLong() - seeds, r.get(3).toLong()));
+                });
+    }
+
+    /** Counters of one swarm as BEP 48 names them. */
+    public record ScrapeCounts(long complete, long incomplete, long downloaded) {
+    }
+}
