@@ -11,11 +11,11 @@ import io.rackswarm.tracker.config.TrackerConfig;
 import io.rackswarm.tracker.metrics.TrackerMetrics;
 import io.rackswarm.tracker.swarm.SwarmStore;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerRequest;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
+import io.rackswarm.tracker.announce.AnnounceRoute;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -28,25 +28,28 @@ import java.util.TreeMap;
  * refused: on a private tracker the list of swarms is not public. Unregistered info-hashes are
  * left out of {@code files}, as BEP 48 allows.
  */
-@Path("/scrape")
-public class ScrapeResource {
+@ApplicationScoped
+public class ScrapeRoute {
 
     private final SwarmStore store;
     private final TrackerConfig config;
     private final TrackerMetrics metrics;
 
-    public ScrapeResource(SwarmStore store, TrackerConfig config, TrackerMetrics metrics) {
+    public ScrapeRoute(SwarmStore store, TrackerConfig config, TrackerMetrics metrics) {
         this.store = store;
         this.config = config;
         this.metrics = metrics;
     }
 
-    @GET
-    @Produces("text/plain")
-    public Uni<byte[]> scrape(@Context HttpServerRequest request) {
+    void register(@Observes Router router) {
+        router.get("/scrape").handler(ctx -> scrape(ctx.request().query())
+                .subscribe().with(body -> AnnounceRoute.bencoded(ctx, body), ctx::fail));
+    }
+
+    Uni<byte[]> scrape(String rawQuery) {
         Set<InfoHash> hashes = new LinkedHashSet<>();
         try {
-            QueryString q = QueryString.parse(request.query(), config.maxQueryBytes());
+            QueryString q = QueryString.parse(rawQuery, config.maxQueryBytes());
             for (byte[] raw : q.all("info_hash")) {
                 if (raw.length != InfoHash.LENGTH) {
                     throw TrackerFailure.badRequest(

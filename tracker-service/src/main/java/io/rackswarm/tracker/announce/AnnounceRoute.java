@@ -1,0 +1,47 @@
+package io.rackswarm.tracker.announce;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * {@code GET /announce} (BEP 3), as a plain Vert.x route: the query string must reach the parser
+ * raw, since a JAX-RS layer would reject binary percent-encoding before the tracker could answer
+ * with a failure reason. Answers are always HTTP 200 with a bencoded body, as clients expect.
+ */
+@ApplicationScoped
+public class AnnounceRoute {
+
+    private final AnnounceService service;
+
+    public AnnounceRoute(AnnounceService service) {
+        this.service = service;
+    }
+
+    void register(@Observes Router router) {
+        router.get("/announce").handler(this::announce);
+    }
+
+    private void announce(RoutingContext ctx) {
+        service.announce(ctx.request().query(), remoteAddress(ctx.request()))
+                .subscribe().with(body -> bencoded(ctx, body), ctx::fail);
+    }
+
+    /** Writes a bencoded answer. */
+    public static void bencoded(RoutingContext ctx, byte[] body) {
+        ctx.response().putHeader("Content-Type", "text/plain").end(Buffer.buffer(body));
+    }
+
+    public static InetAddress remoteAddress(HttpServerRequest request) {
+        try {
+            return InetAddress.getByName(request.remoteAddress().hostAddress());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("remote address is always a literal", e);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.rackswarm.tracker.announce;
+
+import static io.rackswarm.tracker.testing.TrackerClient.compactPorts;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.rackswarm.core.torrent.InfoHash;
+import io.rackswarm.tracker.auth.AnnounceAuthorizer;
+import io.rackswarm.tracker.testing.RedisServerResource;
+import io.rackswarm.tracker.testing.Registrations;
+import io.rackswarm.tracker.testing.TrackerClient;
+import java.net.URL;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The handout policy through the whole tracker: peers stored in Redis by the script, read back
+ * and placed in racks. Test peer n listens on port 20000 + n.
+ */
+@QuarkusTest
+@WithTestResource(RedisServerResource.class)
+class TopologyHandoutTest {
+
+    @TestHTTPResource("/")
+    URL base;
+
+    TrackerClient tracker;
+    InfoHash ih;
+
+    @BeforeEach
+    void setUp() {
+        tracker = new TrackerClient(base);
+        ih = Registrations.registered(1000);
+    }
+
+    private List<Integer> announce(int peer, String zone, String rack) {
+        return compactPorts(tracker.announce(ih, peer).at("eu", zone, rack).send());
+    }
+
+    /** Racks a (peers 1-4) and b (5-7) in zone z1, rack c (8-9) in zone z2, one origin (99). */
+    private void populate() throws InterruptedException {
+        int[][] layout = {{1, 'a'}, {2, 'a'}, {3, 'a'}, {4, 'a'}, {5, 'b'}, {6, 'b'}, {7, 'b'},
+            {8, 'c'}, {9, 'c'}};
+        for (int[] p : layout) {
+            String rack = String.valueOf((char) p[1]);
+            announce(p[0], rack.equals("c") ? "z2" : "z1", rack);
+            Thread.sleep(3); // distinct join times make seniority unambiguous
+        }
+        tracker.announce(ih, 99).set("left", "0")
+                .set("token", TrackerClient.token(AnnounceAuthorizer.ORIGIN_PREFIX + "seeder-0"))
+                .send();
+    }
+
+    @Test
+    void givenRackMember_thenItIsToldAboutItsRackOnly() throws Exception {
+        populate();
+        assertThat(announce(3, "z1", "a")).containsExactlyInAnyOrder(20001, 20002, 20004);
+        assertThat(announce(7, "z1", "b")).containsExactlyInAnyOrder(20005, 20006);
+    }
+
+    @Test
+    void givenRackRepresentatives_thenTheyBridgeRacksZonesAndTheOrigin() throws Exception {
+        populate();
+        // Rack b's second representative reaches rack a's representatives.
+        assertThat(announce(6, "z1", "b")).containsExactlyInAnyOrder(20001, 20002, 20005, 20007);
+        // Peer 1 is the most senior: it represents rack a, zone z1 and the region.
+        assertThat(announce(1, "z1", "a")).containsExactlyInAnyOrder(
+                20099, 20008, 20009, 20005, 20006, 20002, 20003, 20004);
+    }
+
+    @Test
+    void givenOrigin_thenItIsToldAboutTheRegionRepresentatives() throws Exception {
+        populate();
+        List<Integer> ports = compactPorts(tracker.announce(ih, 99).set("left", "0")
+                .set("token", TrackerClient.token(AnnounceAuthorizer.ORIGIN_PREFIX + "seeder-0"))
+                .send());
+        assertThat(ports).containsExactlyInAnyOrder(20001, 20002);
+    }
+
+    @Test
+    void givenRepresentativeStops_thenTheNextMostSeniorReplacesIt() throws Exception {
+        populate();
+        tracker.announce(ih, 1).at("eu", "z1", "a").set("event", "stopped").send();
+        assertThat(announce(3, "z1", "a")).contains(20005, 20006, 20099);
+        assertThat(announce(4, "z1", "a")).containsExactlyInAnyOrder(20002, 20003);
+    }
+
+    @Test
+    void givenPeerMovesRack_thenItLeavesItsOldRack() throws Exception {
+        populate();
+        announce(4, "z1", "b");
+        assertThat(announce(3, "z1", "a")).containsExactlyInAnyOrder(20001, 20002);
+        assertThat(announce(7, "z1", "b")).containsExactlyInAnyOrder(20004, 20005, 20006);
+    }
+}

@@ -1,0 +1,39 @@
+package io.rackswarm.tracker.testing;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.Map;
+
+/**
+ * Gives the Quarkus application under test a real redis-server and the tracker's secrets.
+ * Test classes reach the server through {@link #server()}.
+ */
+public class RedisServerResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final String ANNOUNCE_SECRET = "test-announce-secret-0123456789";
+    public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+
+    private static volatile RedisServer server;
+
+    public static RedisServer server() {
+        return server;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        server = RedisServer.start();
+        return Map.of(
+                "quarkus.redis.hosts", server.url(),
+                "rackswarm.tracker.announce-secrets", ANNOUNCE_SECRET,
+                "rackswarm.tracker.admin-token", ADMIN_TOKEN,
+                // Requests from 127.0.0.2 may name their address; those from 127.0.0.1 may not.
+                "rackswarm.tracker.trusted-networks", "127.0.0.2/32,::2/128",
+                "rackswarm.tracker.gauge-refresh", "1s");
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+}
