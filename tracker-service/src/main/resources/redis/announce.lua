@@ -68,6 +68,22 @@ for _, member in ipairs(redis.call('ZRANGEBYSCORE', seen, '-inf', '(' .. (now - 
   remove(member)
 end
 
+-- A download is complete when the tracker sees the peer go from needing bytes to needing none,
+-- whatever event carries it (some clients send 'stopped' with left=0 and no 'completed'), or
+-- on a 'completed' from a peer it does not know; a repeated 'completed' is not counted again.
+local old = redis.call('HGET', peers, pk)
+local finished = left == 0 and event == 'completed'
+local oj, op, ol, oo, ork
+if old then
+  oj, op, ol, oo, ork = parse(old)
+  finished = left == 0 and ol > 0
+end
+if finished then
+  redis.call('HINCRBY', stats, 'downloaded', 1)
+  redis.call('HSETNX', stats, 'firstCompleted', now)
+  redis.call('HSET', stats, 'lastCompleted', now)
+end
+
 if event == 'stopped' then
   remove(pk)
   local s, n, d = counts()
@@ -75,16 +91,12 @@ if event == 'stopped' then
 end
 
 local rk = rackKey(ARGV[9], ARGV[10], ARGV[11])
-local old = redis.call('HGET', peers, pk)
 local joined, progress = now, now
-local wasLeeching = true
 if old then
-  local oj, op, ol, oo, ork = parse(old)
   joined = oj
   if left >= ol then
     progress = op
   end
-  wasLeeching = ol > 0
   if oo ~= origin or ork ~= rk then
     leaveGroup(oo, ork, pk)
   end
@@ -107,11 +119,6 @@ if left == 0 then
   redis.call('SADD', seeds, pk)
 else
   redis.call('SREM', seeds, pk)
-end
-if event == 'completed' and wasLeeching then
-  redis.call('HINCRBY', stats, 'downloaded', 1)
-  redis.call('HSETNX', stats, 'firstCompleted', now)
-  redis.call('HSET', stats, 'lastCompleted', now)
 end
 for _, k in ipairs({peers, seen, seeds, origins, racks}) do
   redis.call('EXPIRE', k, keyTtl)

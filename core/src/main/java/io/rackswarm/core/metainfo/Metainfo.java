@@ -1,0 +1,94 @@
+package io.rackswarm.core.metainfo;
+
+import io.rackswarm.core.bencode.BDict;
+import io.rackswarm.core.bencode.BInteger;
+import io.rackswarm.core.oci.Digest;
+import io.rackswarm.core.torrent.InfoHash;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The deterministic torrent of a blob (ARCHITECTURE.md, decision 1): a pure function of the
+ * blob's bytes. The info dictionary holds only {@code length}, {@code name} (the digest's hex),
+ * {@code piece length} (from {@link PieceLength}), {@code pieces} and {@code private=1}; no
+ * trackers, dates or comments, so every replica that holds the blob derives the same info-hash.
+ */
+public record Metainfo(Digest digest, BDict info, InfoHash infoHash) {
+
+    /**
+     * Hashes the blob file once, computing its pieces and checking its OCI digest together.
+     *
+     * @throws IllegalArgumentException when the bytes do not match {@code expected}
+     */
+    public static Metainfo of(Path file, Digest expected) throws IOException {
+        if (!expected.algorithm().equals("sha256")) {
+            throw new IllegalArgumentException("only sha256 blobs are distributed: " + expected);
+        }
+        long size = Files.size(file);
+        int pieceLength = PieceLength.forSize(size);
+        MessageDigest whole = sha("SHA-256");
+        MessageDigest piece = sha("SHA-1");
+        ByteArrayOutputStream pieces = new ByteArrayOutputStream();
+        byte[] buffer = new byte[1 << 16];
+        long inPiece = 0;
+        long length = 0;
+        try (InputStream in = Files.newInputStream(file)) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                whole.update(buffer, 0, n);
+                for (int off = 0; off < n; ) {
+                    int take = (int) Math.min(n - off, pieceLength - inPiece);
+                    piece.update(buffer, off, take);
+                    inPiece += take;
+                    off += take;
+                    if (inPiece == pieceLength) {
+                        pieces.writeBytes(piece.digest());
+                        inPiece = 0;
+                    }
+                }
+                length += n;
+            }
+        }
+        if (inPiece > 0) {
+            pieces.writeBytes(piece.digest());
+        }
+        if (length != size) {
+            throw new IOException(file + " changed while it was hashed");
+        }
+        String hex = HexFormat.of().formatHex(whole.digest());
+        if (!hex.equals(expected.hex())) {
+            throw new IllegalArgumentException("blob hashes to sha256:" + hex + ", not " + expected);
+        }
+        BDict info = BDict.builder()
+                .put("length", length)
+                .put("name", expected.hex())
+                .put("piece length", pieceLength)
+                .put("pieces", pieces.toByteArray())
+                .put("private", 1)
+                .build();
+        return new Metainfo(expected, info, InfoHash.of(sha("SHA-1").digest(info.encode())));
+    }
+
+    /** A complete .torrent file: this info dictionary and an announce URL outside it. */
+    public byte[] torrentFile(String announceUrl) {
+        return BDict.builder().put("announce", announceUrl).put("info", info).build().encode();
+    }
+
+    public long length() {
+        return ((BInteger) info.get("length").orElseThrow()).value();
+    }
+
+    private static MessageDigest sha(String algorithm) {
+        try {
+            return MessageDigest.getInstance(algorithm);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(algorithm + " is required by every Java runtime", e);
+        }
+    }
+}
