@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Announce throughput of the rackswarm tracker against Debian's opentracker, side by side in one
+# run on this machine (tracker, Redis and wrk share its cores). Both see the same requests:
+# SWARMS whitelisted/registered info-hashes, PEERS peers per swarm over ZONES zones and RACKS
+# racks, a quarter of them seeds, numwant 50, compact answers.
+#
+#   e2e/bench/tracker-announce.sh            full run (DURATION=30s per row)
+#   e2e/bench/tracker-announce.sh --smoke    a few seconds per row; fails on any failed answer
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+
+DURATION=${DURATION:-30s}
+WARMUP=${WARMUP:-10s}
+SWARMS=${SWARMS:-1000}
+PEERS=${PEERS:-100}
+ZONES=${ZONES:-2}
+RACKS=${RACKS:-10}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+smoke=false
+if [ "${1:-}" = "--smoke" ]; then
+  smoke=true DURATION=3s WARMUP=3s SWARMS=50 CONNECTIONS=16
+fi
+
+bin/install-deps wrk opentracker python3
+[ -f tracker-service/target/quarkus-app/quarkus-run.jar ] && [ "$smoke" = false ] \
+  || mvn -B -q -ntp -DskipTests -pl tracker-service -am install
+
+work=$(mktemp -d -t rackswarm-bench.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+REDIS_PORT=$(free_port); TRACKER_PORT=$(free_port); OT_PORT=$(free_port)
+SECRET=bench-announce-secret-0123456789
+ADMIN=bench-admin-token-0123456789
+
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
+  --logfile "$work/redis.log" &
+pids+=($!)
+RACKSWARM_TRACKER_ANNOUNCE_SECRETS=$SECRET RACKSWARM_TRACKER_ADMIN_TOKEN=$ADMIN \
+  QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$REDIS_PORT" QUARKUS_HTTP_HOST=127.0.0.1 \
+  PORT=$TRACKER_PORT java -jar tracker-service/target/quarkus-app/quarkus-run.jar \
+  > "$work/tracker.log" 2>&1 &
+pids+=($!)
+
+# Info-hashes: the whitelist for opentracker, registrations for rackswarm, the wrk config.
+mkdir -p "$work/ot"
+python3 - "$work" "$SWARMS" "$PEERS" "$ZONES" "$RACKS" <<'PY'
+import hashlib, os, sys, urllib.parse
+work, swarms, peers, zones, racks = sys.argv[1], *map(int, sys.argv[2:])
+hashes = [hashlib.sha1(b"rackswarm-bench-%d" % i).digest() for i in range(swarms)]
+with open(os.path.join(work, "ot", "whitelist"), "w") as f:
+    f.writelines(h.hex() + "\n" for h in hashes)
+with open(os.path.join(work, "hashes"), "w") as f:
+    f.writelines(h.hex() + "\n" for h in hashes)
+with open(os.path.join(work, "bench-config.lua"), "w") as f:
+    f.write("hashes = {\n")
+    f.writelines('  "%s",\n' % urllib.parse.quote(h, safe="") for h in hashes)
+    f.write("}\npeers_per_swarm = %d\nzones = %d\nracks = %d\n" % (peers, zones, racks))
+    f.write('token = os.getenv("BENCH_TOKEN") or ""\n')
+PY
+opentracker -i 127.0.0.1 -p "$OT_PORT" -P "$OT_PORT" -d "$work/ot" -w /whitelist \
+  > "$work/opentracker.log" 2>&1 &
+pids+=($!)
+
+for _ in $(seq 1 120); do
+  curl -fs "http://127.0.0.1:$TRACKER_PORT/q/health/ready" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -fs "http://127.0.0.1:$TRACKER_PORT/q/health/ready" >/dev/null || { cat "$work/tracker.log"; exit 1; }
+
+python3 - "$work/hashes" "$TRACKER_PORT" "$ADMIN" <<'PY'
+import hashlib, json, sys, urllib.request
+path, port, admin = sys.argv[1], sys.argv[2], sys.argv[3]
+for line in open(path):
+    ih = line.strip()
+    body = json.dumps({"digest": "sha256:" + hashlib.sha256(ih.encode()).hexdigest(),
+                       "size": 1048576}).encode()
+    req = urllib.request.Request("http://127.0.0.1:%s/api/v1/torrents/%s" % (port, ih), body,
+                                 method="PUT", headers={"Authorization": "Bearer " + admin,
+                                                        "Content-Type": "application/json"})
+    urllib.request.urlopen(req).read()
+PY
+export BENCH_TOKEN
+BENCH_TOKEN=$(RACKSWARM_ANNOUNCE_SECRET=$SECRET java -cp core/target/classes \
+  io.rackswarm.core.token.AnnounceToken bench-node)
+
+run() { # name port extra-wrk-args...
+  local name=$1 port=$2; shift 2
+  (cd "$work" && wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$root/e2e/bench/announce.lua" \
+    "$@" "http://127.0.0.1:$port" >/dev/null 2>&1 || true)
+  local out
+  out=$(cd "$work" && wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
+    -s "$root/e2e/bench/announce.lua" "$@" "http://127.0.0.1:$port" 2>&1 | grep '^RESULT')
+  echo "$name ${out#RESULT }"
+}
+
+echo "tracker announce benchmark: $SWARMS swarms x $PEERS peers, $ZONES zones, $RACKS racks," \
+  "wrk -t$THREADS -c$CONNECTIONS -d$DURATION (after $WARMUP warm-up), $(nproc) cores shared"
+results=$( {
+  run opentracker "$OT_PORT"
+  run rackswarm-keepalive "$TRACKER_PORT"
+  run rackswarm-close "$TRACKER_PORT" -H "Connection: close"
+} )
+echo "$results" > "$work/results"
+[ -n "${BENCH_RAW:-}" ] && echo "$results"
+base=$(echo "$results" | awk '$1=="opentracker"{split($2,a,"=");print a[2]}')
+printf '%-22s %12s %10s %10s %10s %10s %8s\n' tracker announces/s p50_ms p99_ms ok failed vs_ot
+echo "$results" | while read -r name r p50 p99 ok failed errs; do
+  rps=${r#rps=}
+  printf '%-22s %12s %10s %10s %10s %10s %7.2fx\n' "$name" "$rps" "${p50#p50_ms=}" \
+    "${p99#p99_ms=}" "${ok#ok=}" "${failed#failed=}" \
+    "$(python3 -c "print($rps/max($base,1))")"
+done
+swarms_seen=$(curl -s "http://127.0.0.1:$TRACKER_PORT/q/metrics" \
+  | awk '/^rackswarm_tracker_announces_total/ {s+=$2} END {print s+0}')
+echo "rackswarm announces counted by its metrics: $swarms_seen"
+
+if [ "$smoke" = true ]; then
+  failed=$(echo "$results" | awk '$1 ~ /^rackswarm/ {split($6,a,"="); s+=a[2]} END {print s+0}')
+  okc=$(echo "$results" | awk '$1 ~ /^rackswarm/ {split($5,a,"="); s+=a[2]} END {print s+0}')
+  if [ "$failed" -ne 0 ] || [ "$okc" -eq 0 ]; then
+    echo "smoke run failed: $okc ok, $failed failed answers" >&2
+    tail -20 "$work/tracker.log" >&2
+    exit 1
+  fi
+fi
