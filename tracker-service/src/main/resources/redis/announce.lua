@@ -1,19 +1,21 @@
--- One announce in one round trip: check registration, purge expired peers, store the peer,
--- update counters and timeline, and return what the handout policy needs.
+-- One announce in one round trip: check registration, store the peer, keep counters and the
+-- timeline, and return what the handout policy needs. Written for the common case, a known peer
+-- re-announcing, to cost a handful of commands; expired peers are purged and key expiries
+-- refreshed only every maintenance interval.
 --
--- KEYS: 1 torrent, 2 peers, 3 seen, 4 seeds, 5 origins, 6 racks, 7 stats
---   (all hash-tagged by info-hash: one Redis Cluster slot per swarm)
+-- KEYS (all hash-tagged by info-hash, so a swarm lives in one Redis Cluster slot):
+--   1 torrent (registration, counters, timeline), 2 peers, 3 seeds, 4 origins, 5 racks
 -- ARGV: 1 now (ms), 2 peer ttl (ms), 3 event, 4 peer key, 5 left, 6 origin (0|1), 7 port, 8 ip,
---   9 region, 10 zone, 11 rack, 12 rack key prefix, 13 own-rack limit, 14 per-rack limit,
---   15 purge limit, 16 key ttl (s), 17 mode (topology|random), 18 random sample size,
---   19 rack limit
+--   9 region, 10 zone, 11 rack, 12 rack key prefix, 13 senior members read per rack,
+--   14 sample size (numwant + 1), 15 key ttl (s), 16 maintenance interval (ms),
+--   17 mode (topology|random), 18 rack limit
 -- Returns {-1} when the info-hash is not registered, else
 --   {1, size, seeds, peers, downloaded, self record or false, key1, record1, key2, record2, ...}
 -- A peer record is "joined,progress,left,lastSeen,origin,port,ip,region,zone,rack".
 
-local torrent, peers, seen, seeds, origins, racks, stats =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
-local size = redis.call('HGET', torrent, 'size')
+local torrent, peers, seeds, origins, racks = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local meta = redis.call('HMGET', torrent, 'size', 'maintainedAt')
+local size = meta[1]
 if not size then
   return {-1}
 end
@@ -22,16 +24,16 @@ local now = tonumber(ARGV[1])
 local ttl = tonumber(ARGV[2])
 local event, pk, left, origin = ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6]
 local prefix = ARGV[12]
-local keyTtl = tonumber(ARGV[16])
+local keyTtl = tonumber(ARGV[15])
 
 local function rackKey(region, zone, rack)
   return prefix .. region .. '/' .. zone .. '/' .. rack
 end
 
 local function parse(rec)
-  local j, p, l, o, region, zone, rack = string.match(rec,
-    '^(%d+),(%d+),(%d+),%d+,(%d),%d+,[^,]*,([^,]*),([^,]*),([^,]*)$')
-  return tonumber(j), tonumber(p), tonumber(l), o, rackKey(region, zone, rack)
+  local j, p, l, s, o, region, zone, rack = string.match(rec,
+    '^(%d+),(%d+),(%d+),(%d+),(%d),%d+,[^,]*,([^,]*),([^,]*),([^,]*)$')
+  return tonumber(j), tonumber(p), tonumber(l), o, rackKey(region, zone, rack), tonumber(s)
 end
 
 local function leaveGroup(o, rk, member)
@@ -45,27 +47,29 @@ local function leaveGroup(o, rk, member)
   end
 end
 
-local function remove(member)
-  local rec = redis.call('HGET', peers, member)
-  if rec then
-    local _, _, _, o, rk = parse(rec)
-    leaveGroup(o, rk, member)
-    redis.call('HDEL', peers, member)
-  end
-  redis.call('ZREM', seen, member)
+local function remove(member, rec)
+  local _, _, _, o, rk = parse(rec)
+  leaveGroup(o, rk, member)
+  redis.call('HDEL', peers, member)
   redis.call('SREM', seeds, member)
 end
 
-local function counts()
-  local s = redis.call('SCARD', seeds)
-  local n = redis.call('HLEN', peers)
-  local d = tonumber(redis.call('HGET', stats, 'downloaded') or '0')
-  return s, n, d
-end
-
-for _, member in ipairs(redis.call('ZRANGEBYSCORE', seen, '-inf', '(' .. (now - ttl),
-    'LIMIT', 0, tonumber(ARGV[15]))) do
-  remove(member)
+-- Maintenance: drop peers that stopped announcing, refresh the expiry of every swarm key.
+if not meta[2] or now - tonumber(meta[2]) > tonumber(ARGV[16]) then
+  local all = redis.call('HGETALL', peers)
+  for i = 1, #all, 2 do
+    local _, _, _, _, _, seen = parse(all[i + 1])
+    if seen < now - ttl then
+      remove(all[i], all[i + 1])
+    end
+  end
+  for _, k in ipairs({peers, seeds, origins, racks}) do
+    redis.call('EXPIRE', k, keyTtl)
+  end
+  for _, k in ipairs(redis.call('SMEMBERS', racks)) do
+    redis.call('EXPIRE', k, keyTtl)
+  end
+  redis.call('HSET', torrent, 'maintainedAt', now)
 end
 
 -- A download is complete when the tracker sees the peer go from needing bytes to needing none,
@@ -79,19 +83,27 @@ if old then
   finished = left == 0 and ol > 0
 end
 if finished then
-  redis.call('HINCRBY', stats, 'downloaded', 1)
-  redis.call('HSETNX', stats, 'firstCompleted', now)
-  redis.call('HSET', stats, 'lastCompleted', now)
+  redis.call('HINCRBY', torrent, 'downloaded', 1)
+  redis.call('HSETNX', torrent, 'firstCompleted', now)
+  redis.call('HSET', torrent, 'lastCompleted', now)
+end
+
+local function counts()
+  return redis.call('SCARD', seeds), redis.call('HLEN', peers),
+    tonumber(redis.call('HGET', torrent, 'downloaded') or '0')
 end
 
 if event == 'stopped' then
-  remove(pk)
+  if old then
+    remove(pk, old)
+  end
   local s, n, d = counts()
   return {1, tonumber(size), s, n, d, false}
 end
 
 local rk = rackKey(ARGV[9], ARGV[10], ARGV[11])
 local joined, progress = now, now
+local joinsGroup = true
 if old then
   joined = oj
   if left >= ol then
@@ -99,52 +111,83 @@ if old then
   end
   if oo ~= origin or ork ~= rk then
     leaveGroup(oo, ork, pk)
+  else
+    joinsGroup = false
   end
 else
-  redis.call('HSETNX', stats, 'firstStarted', now)
+  redis.call('HSETNX', torrent, 'firstStarted', now)
 end
 
 local rec = joined .. ',' .. progress .. ',' .. left .. ',' .. now .. ',' .. origin .. ','
   .. ARGV[7] .. ',' .. ARGV[8] .. ',' .. ARGV[9] .. ',' .. ARGV[10] .. ',' .. ARGV[11]
-redis.call('HSET', peers, pk, rec)
-redis.call('ZADD', seen, now, pk)
-if origin == '1' then
-  redis.call('SADD', origins, pk)
-else
-  redis.call('ZADD', rk, joined, pk)
-  redis.call('SADD', racks, rk)
-  redis.call('EXPIRE', rk, keyTtl)
+-- Keys that appear between two maintenance runs get their expiry at once, so that nothing
+-- outlives a swarm that goes quiet.
+if redis.call('HSET', peers, pk, rec) == 1 then
+  redis.call('EXPIRE', peers, keyTtl)
 end
-if left == 0 then
+if joinsGroup then
+  if origin == '1' then
+    redis.call('SADD', origins, pk)
+    redis.call('EXPIRE', origins, keyTtl)
+  else
+    redis.call('ZADD', rk, joined, pk)
+    redis.call('EXPIRE', rk, keyTtl)
+    redis.call('SADD', racks, rk)
+    redis.call('EXPIRE', racks, keyTtl)
+  end
+end
+local wasSeed = old and ol == 0
+if left == 0 and not wasSeed then
   redis.call('SADD', seeds, pk)
-else
+  redis.call('EXPIRE', seeds, keyTtl)
+elseif left > 0 and wasSeed then
   redis.call('SREM', seeds, pk)
 end
-for _, k in ipairs({peers, seen, seeds, origins, racks}) do
-  redis.call('EXPIRE', k, keyTtl)
-end
 
+-- The view: the peer's rack in order of seniority (its most senior members are the rack's
+-- representative candidates), sampled at random when the rack is larger than the sample.
+-- Only a peer that may represent its rack needs the senior members of every other rack and
+-- the origins as well.
+local sample = tonumber(ARGV[14])
+local senior = tonumber(ARGV[13])
 local members = {}
-if ARGV[17] == 'random' then
-  members = redis.call('HRANDFIELD', peers, tonumber(ARGV[18]))
-else
-  if origin ~= '1' then
-    members = redis.call('ZRANGE', rk, 0, tonumber(ARGV[13]) - 1)
-  end
-  local perRack = tonumber(ARGV[14]) - 1
-  local rackLimit = tonumber(ARGV[19])
-  for i, other in ipairs(redis.call('SMEMBERS', racks)) do
-    if i > rackLimit then
-      break
+local inView = {}
+local function add(list)
+  for _, m in ipairs(list) do
+    if not inView[m] then
+      inView[m] = true
+      members[#members + 1] = m
     end
-    if other ~= rk or origin == '1' then
-      for _, m in ipairs(redis.call('ZRANGE', other, 0, perRack)) do
-        members[#members + 1] = m
+  end
+end
+if ARGV[17] == 'random' then
+  add(redis.call('HRANDFIELD', peers, sample))
+else
+  local candidate = origin == '1'
+  if origin ~= '1' then
+    local limit = math.max(sample, senior)
+    local rack = redis.call('ZRANGE', rk, 0, limit - 1)
+    for i = 1, math.min(senior, #rack) do
+      if rack[i] == pk then
+        candidate = true
       end
     end
+    add(rack)
+    if #rack == limit then
+      add(redis.call('ZRANDMEMBER', rk, sample))
+    end
   end
-  for _, m in ipairs(redis.call('SMEMBERS', origins)) do
-    members[#members + 1] = m
+  if candidate then
+    local rackLimit = tonumber(ARGV[18])
+    for i, other in ipairs(redis.call('SMEMBERS', racks)) do
+      if i > rackLimit then
+        break
+      end
+      if other ~= rk then
+        add(redis.call('ZRANGE', other, 0, senior - 1))
+      end
+    end
+    add(redis.call('SMEMBERS', origins))
   end
 end
 

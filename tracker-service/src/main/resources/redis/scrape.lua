@@ -1,8 +1,9 @@
 -- Scrape counters of one swarm (BEP 48).
--- KEYS: 1 torrent, 2 peers, 3 seeds, 4 stats
+-- KEYS: 1 torrent, 2 peers, 3 seeds
 -- Returns {-1} for an unregistered info-hash, else {1, seeds, peers, downloaded}.
-if redis.call('EXISTS', KEYS[1]) == 0 then
+local downloaded = redis.call('HMGET', KEYS[1], 'size', 'downloaded')
+if not downloaded[1] then
   return {-1}
 end
 return {1, redis.call('SCARD', KEYS[3]), redis.call('HLEN', KEYS[2]),
-  tonumber(redis.call('HGET', KEYS[4], 'downloaded') or '0')}
+  tonumber(downloaded[2] or '0')}

@@ -24,6 +24,8 @@ public final class AnnounceToken {
     private static final int MIN_SECRET_BYTES = 16;
 
     private final List<byte[]> secrets;
+    /** Mac instances are not thread-safe and costly to look up; one per thread and secret. */
+    private final List<ThreadLocal<Mac>> macs;
 
     /**
      * @param secrets the first signs, all verify; each at least 16 bytes
@@ -40,6 +42,8 @@ public final class AnnounceToken {
             }
             return b;
         }).toList();
+        this.macs = this.secrets.stream().map(s -> ThreadLocal.withInitial(() -> newMac(s)))
+                .toList();
     }
 
     /** The token for an identity, signed with the first secret. */
@@ -49,7 +53,7 @@ public final class AnnounceToken {
                     + identity);
         }
         return identity + "." + Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(mac(secrets.get(0), identity));
+                .encodeToString(mac(0, identity));
     }
 
     /** The identity the token proves, or empty when it is malformed or signed by no secret. */
@@ -71,19 +75,23 @@ public final class AnnounceToken {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        for (byte[] secret : secrets) {
-            if (MessageDigest.isEqual(mac(secret, identity), given)) {
+        for (int i = 0; i < secrets.size(); i++) {
+            if (MessageDigest.isEqual(mac(i, identity), given)) {
                 return Optional.of(identity);
             }
         }
         return Optional.empty();
     }
 
-    private static byte[] mac(byte[] secret, String identity) {
+    private byte[] mac(int secret, String identity) {
+        return macs.get(secret).get().doFinal(identity.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Mac newMac(byte[] secret) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return mac.doFinal(identity.getBytes(StandardCharsets.UTF_8));
+            return mac;
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HmacSHA256 is required by every Java runtime", e);
         }

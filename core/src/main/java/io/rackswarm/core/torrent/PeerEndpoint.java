@@ -9,6 +9,9 @@ import java.nio.ByteBuffer;
 /** Where a peer accepts BitTorrent connections: an IPv4 or IPv6 address and a TCP port. */
 public record PeerEndpoint(InetAddress address, int port) {
 
+    private static final java.util.regex.Pattern IP_CHARS =
+            java.util.regex.Pattern.compile("[0-9A-Fa-f:.]+");
+
     public PeerEndpoint {
         if (address == null) {
             throw new IllegalArgumentException("address is required");
@@ -24,7 +27,18 @@ public record PeerEndpoint(InetAddress address, int port) {
      */
     public static InetAddress parseAddress(String literal) {
         if (literal == null || literal.isEmpty() || literal.length() > 45
-                || !literal.matches("[0-9A-Fa-f:.]+")) {
+                || !IP_CHARS.matcher(literal).matches()) {
+            throw new IllegalArgumentException("not an IP address literal: " + literal);
+        }
+        byte[] v4 = ipv4(literal);
+        if (v4 != null) {
+            try {
+                return InetAddress.getByAddress(v4);
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException("four bytes are always an address", e);
+            }
+        }
+        if (literal.indexOf(':') < 0) {
             throw new IllegalArgumentException("not an IP address literal: " + literal);
         }
         try {
@@ -32,6 +46,34 @@ public record PeerEndpoint(InetAddress address, int port) {
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("not an IP address literal: " + literal);
         }
+    }
+
+    /** Dotted-quad IPv4 without leading zeros, or null when the literal is anything else. */
+    private static byte[] ipv4(String s) {
+        byte[] out = new byte[4];
+        int part = 0;
+        int value = -1;
+        for (int i = 0; i <= s.length(); i++) {
+            char c = i < s.length() ? s.charAt(i) : '.';
+            if (c == '.') {
+                if (value < 0 || part > 3) {
+                    return null;
+                }
+                out[part++] = (byte) value;
+                value = -1;
+            } else if (c >= '0' && c <= '9') {
+                if (value == 0) {
+                    return null;
+                }
+                value = (value < 0 ? 0 : value * 10) + (c - '0');
+                if (value > 255) {
+                    return null;
+                }
+            } else {
+                return null;
+            }
+        }
+        return part == 4 ? out : null;
     }
 
     public static PeerEndpoint of(String ip, int port) {

@@ -23,7 +23,7 @@ class PeerEndpointTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "example.com", "localhost", "1.2.3.4.5", "::g", "1.2.3.4 "})
+    @ValueSource(strings = {"", "example.com", "localhost", "1.2.3.4.5", "::g", "1.2.3.4 ", "01.2.3.4", "256.1.1.1", "1.2.3"})
     void givenHostNameOrGarbage_thenRefusedWithoutLookingItUp(String ip) {
         assertThatThrownBy(() -> PeerEndpoint.of(ip, 1)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -68,9 +68,9 @@ public class AnnounceService {
         } catch (TrackerFailure f) {
             return Uni.createFrom().item(fail("invalid", f, start));
         }
-        int sample = policy instanceof RandomPolicy ? request.numwant() + 1 : 0;
         long now = System.currentTimeMillis();
-        return store.announce(announcement, now, sample)
+        return store.announce(announcement, now, request.numwant() + 1,
+                        policy instanceof RandomPolicy)
                 .map(snapshot -> respond(request, snapshot, now, start))
                 .onFailure().recoverWithItem(e -> fail(request.event().label(), classify(e), start));
     }

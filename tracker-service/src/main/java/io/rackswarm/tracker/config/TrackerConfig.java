@@ -70,17 +70,9 @@ public interface TrackerConfig {
     @WithDefault("64")
     int maxScrapeHashes();
 
-    /** Members of the announcing peer's own rack read per announce. */
-    @WithDefault("256")
-    int ownRackLimit();
-
     /** Racks of a swarm read per announce. */
     @WithDefault("1024")
     int rackLimit();
-
-    /** Expired peers purged per announce (the rest go with later announces). */
-    @WithDefault("64")
-    int purgeBatch();
 
     /** Prefix of every Redis key the tracker writes. */
     @WithDefault("rs")

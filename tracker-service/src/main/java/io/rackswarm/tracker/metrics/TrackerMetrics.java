@@ -19,6 +19,8 @@ public class TrackerMetrics {
     private final Timer announceDuration;
     private final Map<Link, Counter> handedPeers = new EnumMap<>(Link.class);
     private final Counter starving;
+    private final java.util.concurrent.ConcurrentHashMap<String, Counter> announces =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public TrackerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -40,7 +42,10 @@ public class TrackerMetrics {
     }
 
     public void announced(String event, String result, long startNanos) {
-        registry.counter("rackswarm.tracker.announces", "event", event, "result", result)
+        announces.computeIfAbsent(event + '|' + result, k -> Counter
+                        .builder("rackswarm.tracker.announces")
+                        .description("Announces answered, by event and result")
+                        .tag("event", event).tag("result", result).register(registry))
                 .increment();
         announceDuration.record(System.nanoTime() - startNanos,
                 java.util.concurrent.TimeUnit.NANOSECONDS);

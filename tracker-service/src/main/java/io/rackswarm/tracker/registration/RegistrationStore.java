@@ -54,26 +54,21 @@ public class RegistrationStore {
     public Uni<Optional<TorrentInfo>> find(InfoHash infoHash) {
         SwarmKeys keys = new SwarmKeys(prefix, infoHash);
         return redis.send(Request.cmd(Command.HMGET).arg(keys.torrent())
-                        .arg("digest").arg("size").arg("registeredAt"))
+                        .arg("digest").arg("size").arg("registeredAt").arg("downloaded")
+                        .arg("firstStarted").arg("firstCompleted").arg("lastCompleted"))
                 .flatMap(t -> {
                     if (t.get(0) == null) {
                         return Uni.createFrom().item(Optional.<TorrentInfo>empty());
                     }
-                    return redis.send(Request.cmd(Command.HMGET).arg(keys.stats())
-                                    .arg("downloaded").arg("firstStarted").arg("firstCompleted")
-                                    .arg("lastCompleted"))
-                            .flatMap(stats -> redis.send(Request.cmd(Command.SCARD)
-                                            .arg(keys.seeds()))
-                                    .flatMap(seeds -> redis.send(Request.cmd(Command.HLEN)
-                                                    .arg(keys.peers()))
-                                            .map(peers -> Optional.of(new TorrentInfo(
-                                                    infoHash.hex(), t.get(0).toString(),
-                                                    t.get(1).toLong(), t.get(2).toLong(),
-                                                    seeds.toLong(),
-                                                    peers.toLong() - seeds.toLong(),
-                                                    orZero(stats.get(0)), orNull(stats.get(1)),
-                                                    orNull(stats.get(2)),
-                                                    orNull(stats.get(3)))))));
+                    return redis.send(Request.cmd(Command.SCARD).arg(keys.seeds()))
+                            .flatMap(seeds -> redis.send(Request.cmd(Command.HLEN)
+                                            .arg(keys.peers()))
+                                    .map(peers -> Optional.of(new TorrentInfo(infoHash.hex(),
+                                            t.get(0).toString(), t.get(1).toLong(),
+                                            t.get(2).toLong(), seeds.toLong(),
+                                            peers.toLong() - seeds.toLong(), orZero(t.get(3)),
+                                            orNull(t.get(4)), orNull(t.get(5)),
+                                            orNull(t.get(6))))));
                 });
     }
 
@@ -91,8 +86,7 @@ public class RegistrationStore {
                         return Uni.createFrom().item(false);
                     }
                     Request del = Request.cmd(Command.DEL).arg(keys.torrent()).arg(keys.peers())
-                            .arg(keys.seen()).arg(keys.seeds()).arg(keys.origins())
-                            .arg(keys.stats());
+                            .arg(keys.seeds()).arg(keys.origins());
                     return redis.send(Request.cmd(Command.SMEMBERS).arg(keys.racks()))
                             .flatMap(racks -> {
                                 for (Response r : racks) {

@@ -3,23 +3,57 @@ package io.rackswarm.tracker.swarm;
 import io.rackswarm.core.handout.PeerState;
 import io.rackswarm.core.topology.Location;
 import io.rackswarm.core.torrent.PeerEndpoint;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The stored form of a peer, written by {@code announce.lua}:
  * {@code joined,progress,left,lastSeen,origin,port,ip,region,zone,rack}.
+ *
+ * <p>Every announce reads dozens of records, so parsing avoids regular expressions; locations
+ * repeat across peers and are interned.
  */
 final class PeerRecord {
+
+    private static final int MAX_INTERNED = 100_000;
+    private static final ConcurrentHashMap<String, Location> LOCATIONS = new ConcurrentHashMap<>();
 
     private PeerRecord() {
     }
 
     static PeerState parse(String key, String record) {
-        String[] f = record.split(",", -1);
-        if (f.length != 10) {
+        int[] commas = new int[9];
+        int found = 0;
+        for (int i = 0; i < record.length() && found < 9; i++) {
+            if (record.charAt(i) == ',') {
+                commas[found++] = i;
+            }
+        }
+        if (found != 9) {
             throw new IllegalStateException("corrupt peer record for " + key + ": " + record);
         }
-        return new PeerState(key, PeerEndpoint.of(f[6], Integer.parseInt(f[5])),
-                new Location(f[7], f[8], f[9]), Long.parseLong(f[2]), Long.parseLong(f[0]),
-                Long.parseLong(f[3]), Long.parseLong(f[1]), "1".equals(f[4]));
+        long joined = Long.parseLong(record, 0, commas[0], 10);
+        long progress = Long.parseLong(record, commas[0] + 1, commas[1], 10);
+        long left = Long.parseLong(record, commas[1] + 1, commas[2], 10);
+        long lastSeen = Long.parseLong(record, commas[2] + 1, commas[3], 10);
+        boolean origin = record.charAt(commas[3] + 1) == '1';
+        int port = Integer.parseInt(record, commas[4] + 1, commas[5], 10);
+        String ip = record.substring(commas[5] + 1, commas[6]);
+        Location location = location(record.substring(commas[6] + 1));
+        return new PeerState(key, PeerEndpoint.of(ip, port), location, left, joined, lastSeen,
+                progress, origin);
+    }
+
+    private static Location location(String regionZoneRack) {
+        Location cached = LOCATIONS.get(regionZoneRack);
+        if (cached != null) {
+            return cached;
+        }
+        String[] parts = regionZoneRack.split(",", -1);
+        Location parsed = new Location(parts[0], parts[1], parts[2]);
+        if (LOCATIONS.size() >= MAX_INTERNED) {
+            LOCATIONS.clear();
+        }
+        LOCATIONS.put(regionZoneRack, parsed);
+        return parsed;
     }
 }

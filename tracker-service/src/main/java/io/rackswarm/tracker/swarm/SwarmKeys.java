@@ -13,16 +13,13 @@ public record SwarmKeys(String prefix, InfoHash infoHash) {
         return prefix + ":{" + infoHash.hex() + "}:" + suffix;
     }
 
+    /** Registration (digest, size), counters and the swarm's timeline. */
     public String torrent() {
         return key("torrent");
     }
 
     public String peers() {
         return key("peers");
-    }
-
-    public String seen() {
-        return key("seen");
     }
 
     public String seeds() {
@@ -35,10 +32,6 @@ public record SwarmKeys(String prefix, InfoHash infoHash) {
 
     public String racks() {
         return key("racks");
-    }
-
-    public String stats() {
-        return key("stats");
     }
 
     /** Prefix of the per-rack sorted sets; the rack's region/zone/rack path follows. */

@@ -32,11 +32,12 @@ public class SwarmStore {
     /**
      * Stores the announcement and returns the swarm as the handout policy needs it.
      *
-     * @param randomSample when positive, a uniform sample of that many peers is returned
-     *     instead of the topology view (for the random policy)
+     * @param sample how many peers the view samples at random: from the peer's rack, or with
+     *     {@code randomView} from the whole swarm (for the random policy)
      * @throws UnregisteredTorrentException (as the Uni's failure) for unknown info-hashes
      */
-    public Uni<SwarmSnapshot> announce(Announcement a, long nowMillis, int randomSample) {
+    public Uni<SwarmSnapshot> announce(Announcement a, long nowMillis, int sample,
+            boolean randomView) {
         SwarmKeys keys = new SwarmKeys(config.keyPrefix(), a.infoHash());
         String peerKey = a.peerId().hex();
         List<String> args = List.of(
@@ -52,19 +53,21 @@ public class SwarmStore {
                 a.location().zone(),
                 a.location().rack(),
                 keys.rackPrefix(),
-                Integer.toString(config.ownRackLimit()),
-                Integer.toString(2 * config.representatives()),
-                Integer.toString(config.purgeBatch()),
+                Integer.toString(config.representatives() + 1),
+                Integer.toString(Math.max(sample, 1)),
                 Long.toString(2 * config.peerTtl().toSeconds() + 60),
-                randomSample > 0 ? "random" : "topology",
-                Integer.toString(Math.max(randomSample, 1)),
+                Long.toString(config.peerTtl().toMillis() / 3),
+                randomView ? "random" : "topology",
                 Integer.toString(config.rackLimit()));
-        return ANNOUNCE.run(redis, List.of(keys.torrent(), keys.peers(), keys.seen(), keys.seeds(),
-                keys.origins(), keys.racks(), keys.stats()), args)
-                .map(r -> snapshot(a.infoHash(), peerKey, r));
+        return ANNOUNCE.run(redis, List.of(keys.torrent(), keys.peers(), keys.seeds(),
+                keys.origins(), keys.racks()), args)
+                .map(r -> snapshot(a.infoHash(), peerKey, r.getDelegate(),
+                        nowMillis - config.peerTtl().toMillis()));
     }
 
-    private static SwarmSnapshot snapshot(InfoHash infoHash, String selfKey, Response r) {
+    /** Peers last seen before {@code expiredBefore} wait for purging and are left out. */
+    private static SwarmSnapshot snapshot(InfoHash infoHash, String selfKey,
+            io.vertx.redis.client.Response r, long expiredBefore) {
         if (r.get(0).toLong() < 0) {
             throw new UnregisteredTorrentException(infoHash);
         }
@@ -72,7 +75,7 @@ public class SwarmStore {
         long seeds = r.get(2).toLong();
         long peers = r.get(3).toLong();
         long downloaded = r.get(4).toLong();
-        Response selfRecord = r.get(5);
+        io.vertx.redis.client.Response selfRecord = r.get(5);
         if (selfRecord == null) {
             return new SwarmSnapshot(null, seeds, peers - seeds, downloaded);
         }
@@ -81,7 +84,9 @@ public class SwarmStore {
         List<PeerState> origins = new ArrayList<>();
         for (int i = 6; i + 1 < r.size(); i += 2) {
             PeerState p = PeerRecord.parse(r.get(i).toString(), r.get(i + 1).toString());
-            (p.origin() ? origins : agents).add(p);
+            if (p.lastSeenAtMillis() >= expiredBefore) {
+                (p.origin() ? origins : agents).add(p);
+            }
         }
         return new SwarmSnapshot(new SwarmView(self, agents, origins, size), seeds,
                 peers - seeds, downloaded);
@@ -90,8 +95,7 @@ public class SwarmStore {
     /** BEP 48 counters of one swarm; empty for an unregistered info-hash. */
     public Uni<java.util.Optional<ScrapeCounts>> scrape(InfoHash infoHash) {
         SwarmKeys keys = new SwarmKeys(config.keyPrefix(), infoHash);
-        return SCRAPE.run(redis, List.of(keys.torrent(), keys.peers(), keys.seeds(), keys.stats()),
-                List.of()).map(r -> {
+        return SCRAPE.run(redis, List.of(keys.torrent(), keys.peers(), keys.seeds()), List.of()).map(r -> {
                     if (r.get(0).toLong() < 0) {
                         return java.util.Optional.empty();
                     }

@@ -12,6 +12,8 @@ public class RedisServerResource implements QuarkusTestResourceLifecycleManager 
     public static final String ANNOUNCE_SECRET = "test-announce-secret-0123456789";
     public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
 
+    public static final int PEER_TTL_SECONDS = 6;
+
     private static volatile RedisServer server;
 
     public static RedisServer server() {
@@ -27,7 +29,9 @@ public class RedisServerResource implements QuarkusTestResourceLifecycleManager 
                 "rackswarm.tracker.admin-token", ADMIN_TOKEN,
                 // Requests from 127.0.0.2 may name their address; those from 127.0.0.1 may not.
                 "rackswarm.tracker.trusted-networks", "127.0.0.2/32,::2/128",
-                "rackswarm.tracker.gauge-refresh", "1s");
+                "rackswarm.tracker.gauge-refresh", "1s",
+                // Short enough for the expiry test to wait it out.
+                "rackswarm.tracker.peer-ttl", PEER_TTL_SECONDS + "s");
     }
 
     @Override
