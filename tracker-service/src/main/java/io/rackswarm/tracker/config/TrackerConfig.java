@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** Every setting of the tracker; the Helm chart's values document the same keys. */
+/** Every setting of the tracker; README.md documents each key. */
 @ConfigMapping(prefix = "rackswarm.tracker")
 public interface TrackerConfig {
 
