@@ -8,7 +8,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.rackswarm.core.metainfo.Metainfo;
 import io.rackswarm.core.oci.Digest;
-import io.rackswarm.tracker.testing.RedisServer;
+import io.rackswarm.testsupport.RedisServer;
 import io.rackswarm.tracker.testing.RedisServerResource;
 import io.rackswarm.tracker.testing.Registrations;
 import io.rackswarm.tracker.testing.TrackerClient;

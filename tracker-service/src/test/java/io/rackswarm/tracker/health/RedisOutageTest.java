@@ -7,7 +7,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.rackswarm.core.torrent.InfoHash;
-import io.rackswarm.tracker.testing.RedisServer;
+import io.rackswarm.testsupport.RedisServer;
 import io.rackswarm.tracker.testing.RedisServerResource;
 import io.rackswarm.tracker.testing.Registrations;
 import io.rackswarm.tracker.testing.TrackerClient;

@@ -1,6 +1,7 @@
 package io.rackswarm.tracker.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.rackswarm.testsupport.RedisServer;
 import java.util.Map;
 
 /**

@@ -1,4 +1,4 @@
-package io.rackswarm.tracker.testing;
+package io.rackswarm.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;

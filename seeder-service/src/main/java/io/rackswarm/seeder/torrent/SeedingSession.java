@@ -1,0 +1,92 @@
+package io.rackswarm.seeder.torrent;
+
+import io.rackswarm.core.metainfo.Metainfo;
+import io.rackswarm.core.torrent.InfoHash;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.libtorrent4j.SessionManager;
+import org.libtorrent4j.SessionParams;
+import org.libtorrent4j.SettingsPack;
+import org.libtorrent4j.TorrentFlags;
+import org.libtorrent4j.TorrentHandle;
+import org.libtorrent4j.TorrentInfo;
+import org.libtorrent4j.swig.settings_pack;
+
+/**
+ * One libtorrent session that seeds many blobs. Settings are those of a datacenter: TCP only (uTP
+ * ran at 8 MB/s on loopback against 115 MB/s for TCP), no DHT, local discovery, UPnP or NAT-PMP
+ * (torrents are private and peers come from the tracker only), several connections per address
+ * (nodes behind one address, and tests on loopback).
+ */
+public final class SeedingSession implements AutoCloseable {
+
+    private final SessionManager session;
+    private final Map<InfoHash, TorrentHandle> seeded = new ConcurrentHashMap<>();
+
+    private SeedingSession(SessionManager session) {
+        this.session = session;
+    }
+
+    /**
+     * @param listenHost address peers reach this session on
+     * @param listenPort TCP port; libtorrent refuses ports below 1024 except 80 and 443
+     */
+    public static SeedingSession start(String listenHost, int listenPort) {
+        NativeLibrary.prepare();
+        SettingsPack settings = new SettingsPack();
+        settings.setBoolean(settings_pack.bool_types.enable_outgoing_utp.swigValue(), false);
+        settings.setBoolean(settings_pack.bool_types.enable_incoming_utp.swigValue(), false);
+        settings.setBoolean(settings_pack.bool_types.enable_upnp.swigValue(), false);
+        settings.setBoolean(settings_pack.bool_types.enable_natpmp.swigValue(), false);
+        settings.setBoolean(settings_pack.bool_types.enable_lsd.swigValue(), false);
+        settings.setBoolean(settings_pack.bool_types.enable_dht.swigValue(), false);
+        settings.setBoolean(
+                settings_pack.bool_types.allow_multiple_connections_per_ip.swigValue(), true);
+        settings.setString(settings_pack.string_types.listen_interfaces.swigValue(),
+                listenHost + ":" + listenPort);
+        SessionManager session = new SessionManager(false);
+        session.start(new SessionParams(settings));
+        return new SeedingSession(session);
+    }
+
+    /**
+     * Seeds a blob whose bytes are already verified: {@code dir} holds the file named by the
+     * digest's hex. Seed mode skips libtorrent's own hash check, which the cache has done.
+     *
+     * @param announceUrl the tracker announce URL with this replica's origin token
+     */
+    public InfoHash seed(Metainfo metainfo, Path dir, String announceUrl) {
+        TorrentInfo info = new TorrentInfo(metainfo.torrentFile(announceUrl));
+        if (!info.infoHash().toHex().equals(metainfo.infoHash().hex())) {
+            throw new IllegalStateException("libtorrent computes info-hash " + info.infoHash()
+                    + " for " + metainfo.digest() + ", rackswarm " + metainfo.infoHash());
+        }
+        session.download(info, dir.toFile(), null, null, null, TorrentFlags.SEED_MODE);
+        TorrentHandle handle = session.find(info.infoHash());
+        if (handle == null || !handle.isValid()) {
+            throw new IllegalStateException("libtorrent did not add " + metainfo.infoHash());
+        }
+        seeded.put(metainfo.infoHash(), handle);
+        return metainfo.infoHash();
+    }
+
+    public int torrentsSeeded() {
+        return seeded.size();
+    }
+
+    /** Bytes sent to peers since the session started. */
+    public long uploadedBytes() {
+        return session.totalUpload();
+    }
+
+    public boolean isSeeding(InfoHash infoHash) {
+        TorrentHandle h = seeded.get(infoHash);
+        return h != null && h.isValid() && h.status().isSeeding();
+    }
+
+    @Override
+    public void close() {
+        session.stop();
+    }
+}

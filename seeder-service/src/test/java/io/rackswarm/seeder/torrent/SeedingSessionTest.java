@@ -1,0 +1,107 @@
+package io.rackswarm.seeder.torrent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rackswarm.core.metainfo.Metainfo;
+import io.rackswarm.core.oci.Digest;
+import io.rackswarm.testsupport.RedisServer;
+import io.rackswarm.testsupport.TrackerProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * libtorrent seeding sessions serve a blob through the real tracker to a real client (aria2c).
+ * Two sessions seeding the same bytes are two replicas: they derive one info-hash and the
+ * tracker counts both as seeds of one swarm.
+ */
+class SeedingSessionTest {
+
+    @TempDir
+    static Path dir;
+
+    static TrackerProcess tracker;
+
+    @BeforeAll
+    static void startTracker() throws Exception {
+        tracker = TrackerProcess.start(dir);
+    }
+
+    @AfterAll
+    static void stopTracker() {
+        if (tracker != null) {
+            tracker.close();
+        }
+    }
+
+    private static Path blob(Path in, byte[] bytes, String hex) throws Exception {
+        Files.createDirectories(in);
+        return Files.write(in.resolve(hex), bytes);
+    }
+
+    @Test
+    void givenTwoReplicasSeedingABlob_whenAria2Downloads_thenOneSwarmAndBytesMatchTheDigest()
+            throws Exception {
+        byte[] bytes = new byte[5 * 1024 * 1024 + 777];
+        new Random(7).nextBytes(bytes);
+        String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        Digest digest = new Digest("sha256", hex);
+        Path dirA = dir.resolve("replica-0");
+        Path dirB = dir.resolve("replica-1");
+        Metainfo a = Metainfo.of(blob(dirA, bytes, hex), digest);
+        Metainfo b = Metainfo.of(blob(dirB, bytes, hex), digest);
+        assertThat(a.infoHash()).isEqualTo(b.infoHash());
+        assertThat(tracker.register(a.infoHash().hex(), digest.toString(), bytes.length))
+                .isEqualTo(201);
+
+        try (SeedingSession s0 = SeedingSession.start("127.0.0.1", RedisServer.freePort());
+                SeedingSession s1 = SeedingSession.start("127.0.0.1", RedisServer.freePort())) {
+            s0.seed(a, dirA, tracker.announceUrl("origin/seeder-0", null, null));
+            s1.seed(b, dirB, tracker.announceUrl("origin/seeder-1", null, null));
+            assertThat(s0.torrentsSeeded()).isEqualTo(1);
+            awaitSeeders(a.infoHash().hex(), 2);
+
+            Path leechDir = Files.createDirectories(dir.resolve("leech"));
+            Path torrent = Files.write(dir.resolve("blob.torrent"),
+                    a.torrentFile(tracker.announceUrl("node-1", "z1", "r1")));
+            Process leecher = new ProcessBuilder(List.of("aria2c", "--dir=" + leechDir,
+                    "--listen-port=" + RedisServer.freePort(), "--enable-dht=false",
+                    "--enable-dht6=false", "--bt-enable-lpd=false", "--enable-peer-exchange=false",
+                    "--seed-time=0", "--bt-tracker-interval=1", "--file-allocation=none",
+                    "--console-log-level=notice", torrent.toString()))
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("aria2.log").toFile())
+                    .start();
+            boolean done = leecher.waitFor(90, TimeUnit.SECONDS);
+            if (!done) {
+                leecher.destroyForcibly();
+            }
+            assertThat(done && leecher.exitValue() == 0).as("aria2c log:\n%s",
+                    Files.readString(dir.resolve("aria2.log"))).isTrue();
+            assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(Files.readAllBytes(leechDir.resolve(hex))))).isEqualTo(hex);
+            assertThat(s0.uploadedBytes() + s1.uploadedBytes())
+                    .isGreaterThanOrEqualTo(bytes.length);
+        }
+    }
+
+    private static void awaitSeeders(String infoHash, int seeders) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String info = "";
+        while (System.nanoTime() < deadline) {
+            info = tracker.torrentInfo(infoHash);
+            if (info.contains("\"seeders\":" + seeders)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("tracker never saw " + seeders + " seeders: " + info);
+    }
+}

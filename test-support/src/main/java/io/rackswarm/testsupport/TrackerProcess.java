@@ -1,0 +1,125 @@
+package io.rackswarm.testsupport;
+
+import io.rackswarm.core.token.AnnounceToken;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The real tracker, started from its built jar ({@code tracker-service/target/quarkus-app}) with
+ * its own redis-server, for tests of the modules that talk to it.
+ */
+public final class TrackerProcess implements AutoCloseable {
+
+    public static final String ANNOUNCE_SECRET = "process-announce-secret-0123456789";
+    public static final String ADMIN_TOKEN = "process-admin-token-0123456789";
+    /** System property naming the tracker's quarkus-run.jar. */
+    public static final String JAR_PROPERTY = "rackswarm.tracker.jar";
+
+    private final RedisServer redis;
+    private final Process process;
+    private final int port;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final AnnounceToken tokens = new AnnounceToken(List.of(ANNOUNCE_SECRET));
+
+    private TrackerProcess(RedisServer redis, Process process, int port) {
+        this.redis = redis;
+        this.process = process;
+        this.port = port;
+    }
+
+    public static TrackerProcess start(Path logDir) throws IOException, InterruptedException {
+        String jar = System.getProperty(JAR_PROPERTY);
+        if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException("the tracker jar is missing (" + jar + "): build "
+                    + "tracker-service first, e.g. mvn verify from the repository root");
+        }
+        RedisServer redis = RedisServer.start();
+        int port = RedisServer.freePort();
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin",
+                "java").toString(), "-jar", jar)
+                .redirectErrorStream(true)
+                .redirectOutput(logDir.resolve("tracker.log").toFile());
+        pb.environment().put("RACKSWARM_TRACKER_ANNOUNCE_SECRETS", ANNOUNCE_SECRET);
+        pb.environment().put("RACKSWARM_TRACKER_ADMIN_TOKEN", ADMIN_TOKEN);
+        pb.environment().put("QUARKUS_REDIS_HOSTS", redis.url());
+        pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        pb.environment().put("PORT", Integer.toString(port));
+        TrackerProcess tracker = new TrackerProcess(redis, pb.start(), port);
+        tracker.awaitReady(logDir);
+        return tracker;
+    }
+
+    private void awaitReady(Path logDir) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                break;
+            }
+            try {
+                if (get("/q/health/ready").statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(200);
+        }
+        close();
+        throw new IllegalStateException("tracker did not become ready:\n"
+                + Files.readString(logDir.resolve("tracker.log")));
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** The announce URL a node with this identity uses; a rack and zone are optional. */
+    public String announceUrl(String identity, String zone, String rack) {
+        return baseUrl() + "/announce?token=" + tokens.mint(identity)
+                + (zone == null ? "" : "&zone=" + zone) + (rack == null ? "" : "&rack=" + rack);
+    }
+
+    /** Registers a torrent as a seeder would; returns the HTTP status. */
+    public int register(String infoHashHex, String digest, long size)
+            throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/torrents/"
+                                + infoHashHex))
+                        .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"digest\":\"" + digest
+                                + "\",\"size\":" + size + "}"))
+                        .build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    /** The registration API's JSON about a torrent. */
+    public String torrentInfo(String infoHashHex) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/torrents/"
+                        + infoHashHex)).header("Authorization", "Bearer " + ADMIN_TOKEN).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        redis.stop();
+    }
+}
