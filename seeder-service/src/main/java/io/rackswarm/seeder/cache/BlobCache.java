@@ -1,0 +1,303 @@
+package io.rackswarm.seeder.cache;
+
+import io.rackswarm.core.oci.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
+
+/**
+ * Content-addressed blobs on disk ({@code <root>/blobs/sha256/<hex>}).
+ *
+ * <p>A blob enters only whole and verified: it is written to {@code <root>/tmp}, hashed while it
+ * streams, checked against its digest and renamed into place atomically, so a reader never sees
+ * a partial or wrong blob. Concurrent requests for one missing blob share one download. The
+ * cache keeps to a byte budget by evicting least recently used blobs, never one that is leased
+ * (being served or seeded). After a restart the directory is re-indexed.
+ */
+public final class BlobCache {
+
+    private final Path blobs;
+    private final Path tmp;
+    private final long budgetBytes;
+    /** Sizes in access order, least recently used first. Guarded by {@code this}. */
+    private final LinkedHashMap<Digest, Long> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<Digest, Integer> leases = new ConcurrentHashMap<>();
+    private final Map<Digest, CompletableFuture<Path>> inFlight = new ConcurrentHashMap<>();
+    private long usedBytes;
+    private long reservedBytes;
+
+    private BlobCache(Path root, long budgetBytes) throws IOException {
+        this.blobs = Files.createDirectories(root.resolve("blobs").resolve("sha256"));
+        this.tmp = Files.createDirectories(root.resolve("tmp"));
+        this.budgetBytes = budgetBytes;
+    }
+
+    /** Opens (and re-indexes) the cache under {@code root}. */
+    public static BlobCache open(Path root, long budgetBytes) throws IOException {
+        if (budgetBytes <= 0) {
+            throw new IllegalArgumentException("cache budget must be positive: " + budgetBytes);
+        }
+        BlobCache cache = new BlobCache(root, budgetBytes);
+        cache.reindex();
+        return cache;
+    }
+
+    /**
+     * Leftover temporary files are partial downloads and go; files whose name is not a digest are
+     * left alone but not served. Blobs are indexed oldest-modified first, as the LRU order.
+     */
+    private void reindex() throws IOException {
+        try (DirectoryStream<Path> partial = Files.newDirectoryStream(tmp)) {
+            for (Path p : partial) {
+                Files.deleteIfExists(p);
+            }
+        }
+        java.util.List<Path> found = new java.util.ArrayList<>();
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(blobs)) {
+            all.forEach(found::add);
+        }
+        found.sort(java.util.Comparator.comparing(p -> {
+            try {
+                return Files.getLastModifiedTime(p);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }));
+        synchronized (this) {
+            for (Path p : found) {
+                Digest d;
+                try {
+                    d = new Digest("sha256", p.getFileName().toString());
+                } catch (IllegalArgumentException notABlob) {
+                    continue;
+                }
+                long size = Files.size(p);
+                entries.put(d, size);
+                usedBytes += size;
+            }
+        }
+    }
+
+    /** The blob's file if it is cached; counts as a use for LRU. */
+    public Optional<Path> find(Digest digest) {
+        synchronized (this) {
+            if (entries.get(digest) == null) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(path(digest));
+    }
+
+    /**
+     * The cached blob, fetched from {@code source} first if missing. Concurrent callers for one
+     * digest share one fetch.
+     *
+     * @param expectedSize the size the descriptor announces, reserved against the budget
+     * @param progress told the bytes received so far as the download goes
+     * @throws DigestMismatchException the source sent other bytes; nothing was cached
+     * @throws CacheFullException no room even after evicting every unleased blob, or disk full
+     * @throws UncheckedIOException the source failed; nothing was cached
+     */
+    public Path fetch(Digest digest, long expectedSize, BlobSource source, LongConsumer progress) {
+        if (!digest.algorithm().equals("sha256")) {
+            throw new IllegalArgumentException("only sha256 blobs are cached: " + digest);
+        }
+        Optional<Path> hit = find(digest);
+        if (hit.isPresent()) {
+            return hit.get();
+        }
+        CompletableFuture<Path> mine = new CompletableFuture<>();
+        CompletableFuture<Path> running = inFlight.putIfAbsent(digest, mine);
+        if (running != null) {
+            try {
+                return running.join();
+            } catch (CompletionException e) {
+                throw rethrow(e.getCause());
+            }
+        }
+        try {
+            Path path = download(digest, expectedSize, source, progress);
+            mine.complete(path);
+            return path;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(digest);
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        return t instanceof RuntimeException r ? r : new IllegalStateException(t);
+    }
+
+    private Path download(Digest digest, long expectedSize, BlobSource source,
+            LongConsumer progress) {
+        reserve(digest, expectedSize);
+        Path part = null;
+        long received = 0;
+        try {
+            part = Files.createTempFile(tmp, digest.hex(), ".part");
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = source.open(digest); OutputStream out = Files.newOutputStream(part)) {
+                byte[] buffer = new byte[1 << 16];
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    received += n;
+                    if (received > expectedSize) {
+                        throw new DigestMismatchException(digest, "(more than " + expectedSize
+                                + " bytes)", received);
+                    }
+                    sha.update(buffer, 0, n);
+                    out.write(buffer, 0, n);
+                    progress.accept(received);
+                }
+            }
+            String actual = HexFormat.of().formatHex(sha.digest());
+            if (!actual.equals(digest.hex())) {
+                throw new DigestMismatchException(digest, actual, received);
+            }
+            Path target = path(digest);
+            try {
+                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IllegalStateException("cache tmp and blobs must share a file system", e);
+            }
+            part = null;
+            synchronized (this) {
+                reservedBytes -= expectedSize;
+                entries.put(digest, received);
+                usedBytes += received;
+            }
+            return target;
+        } catch (IOException e) {
+            release(expectedSize);
+            if (isDiskFull(e)) {
+                throw new CacheFullException("disk full while caching " + digest, e);
+            }
+            throw new UncheckedIOException("fetching " + digest + " failed after " + received
+                    + " bytes: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            release(expectedSize);
+            throw e;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
+        } finally {
+            if (part != null) {
+                try {
+                    Files.deleteIfExists(part);
+                } catch (IOException ignored) {
+                    // the next re-index removes it
+                }
+            }
+        }
+    }
+
+    private static boolean isDiskFull(IOException e) {
+        return String.valueOf(e.getMessage()).contains("No space left on device");
+    }
+
+    /** Makes room for a blob by evicting least recently used, unleased blobs. */
+    private synchronized void reserve(Digest digest, long size) {
+        if (size < 0 || size > budgetBytes) {
+            throw new CacheFullException("blob " + digest + " of " + size
+                    + " bytes exceeds the cache budget of " + budgetBytes, null);
+        }
+        Iterator<Map.Entry<Digest, Long>> lru = entries.entrySet().iterator();
+        while (usedBytes + reservedBytes + size > budgetBytes && lru.hasNext()) {
+            Map.Entry<Digest, Long> e = lru.next();
+            if (leases.containsKey(e.getKey())) {
+                continue;
+            }
+            try {
+                Files.deleteIfExists(path(e.getKey()));
+            } catch (IOException io) {
+                continue;
+            }
+            usedBytes -= e.getValue();
+            lru.remove();
+        }
+        if (usedBytes + reservedBytes + size > budgetBytes) {
+            throw new CacheFullException("no room for " + digest + " (" + size + " bytes): "
+                    + usedBytes + " of " + budgetBytes + " bytes are in use", null);
+        }
+        reservedBytes += size;
+    }
+
+    private synchronized void release(long size) {
+        reservedBytes -= size;
+    }
+
+    /**
+     * Keeps the blob from eviction until the lease is closed; for serving and seeding.
+     *
+     * @return empty when the blob is not cached
+     */
+    public Optional<Lease> lease(Digest digest) {
+        synchronized (this) {
+            if (!entries.containsKey(digest)) {
+                return Optional.empty();
+            }
+            leases.merge(digest, 1, Integer::sum);
+        }
+        return Optional.of(new Lease(digest));
+    }
+
+    public synchronized long usedBytes() {
+        return usedBytes;
+    }
+
+    public synchronized int size() {
+        return entries.size();
+    }
+
+    /** Cached digests, least recently used first. */
+    public synchronized java.util.List<Digest> digests() {
+        return java.util.List.copyOf(entries.keySet());
+    }
+
+    private Path path(Digest digest) {
+        return blobs.resolve(digest.hex());
+    }
+
+    /** A hold on a cached blob. */
+    public final class Lease implements AutoCloseable {
+        private final Digest digest;
+        private boolean closed;
+
+        private Lease(Digest digest) {
+            this.digest = digest;
+        }
+
+        public Path path() {
+            return BlobCache.this.path(digest);
+        }
+
+        @Override
+        public void close() {
+            synchronized (BlobCache.this) {
+                if (!closed) {
+                    closed = true;
+                    leases.computeIfPresent(digest, (d, n) -> n == 1 ? null : n - 1);
+                }
+            }
+        }
+    }
+}

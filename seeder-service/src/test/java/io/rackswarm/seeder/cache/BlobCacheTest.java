@@ -1,0 +1,190 @@
+package io.rackswarm.seeder.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.rackswarm.core.oci.Digest;
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BlobCacheTest {
+
+    @TempDir
+    Path root;
+
+    private static byte[] bytes(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private static Digest digest(byte[] b) throws Exception {
+        return new Digest("sha256",
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b)));
+    }
+
+    private static BlobSource serving(byte[] b) {
+        return d -> new ByteArrayInputStream(b);
+    }
+
+    private List<Path> leftovers() throws IOException {
+        try (var s = Files.list(root.resolve("tmp"))) {
+            return s.toList();
+        }
+    }
+
+    @Test
+    void givenMissingBlob_whenFetched_thenVerifiedStoredAndProgressReported() throws Exception {
+        BlobCache cache = BlobCache.open(root, 1 << 20);
+        byte[] b = bytes(200_000, 1);
+        AtomicLong last = new AtomicLong();
+        Path p = cache.fetch(digest(b), b.length, serving(b), last::set);
+        assertThat(Files.readAllBytes(p)).isEqualTo(b);
+        assertThat(last.get()).isEqualTo(b.length);
+        assertThat(cache.find(digest(b))).contains(p);
+        assertThat(cache.usedBytes()).isEqualTo(b.length);
+    }
+
+    @Test
+    void givenSourceSendingOtherBytes_thenNothingIsCached() throws Exception {
+        BlobCache cache = BlobCache.open(root, 1 << 20);
+        byte[] b = bytes(1000, 2);
+        byte[] tampered = b.clone();
+        tampered[500] ^= 1;
+        assertThatThrownBy(() -> cache.fetch(digest(b), b.length, serving(tampered), n -> { }))
+                .isInstanceOf(DigestMismatchException.class).hasMessageContaining("discarded");
+        assertThatThrownBy(() -> cache.fetch(digest(b), 10, serving(b), n -> { }))
+                .isInstanceOf(DigestMismatchException.class).hasMessageContaining("more than 10");
+        assertThat(cache.find(digest(b))).isEmpty();
+        assertThat(cache.size()).isZero();
+        assertThat(cache.usedBytes()).isZero();
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void givenSourceFailingMidway_thenErrorAndNoPartialBlob() throws Exception {
+        BlobCache cache = BlobCache.open(root, 1 << 20);
+        byte[] b = bytes(300_000, 3);
+        BlobSource breaking = d -> new FilterInputStream(new ByteArrayInputStream(b)) {
+            private int reads;
+
+            @Override
+            public int read(byte[] buf, int off, int len) throws IOException {
+                if (++reads > 2) {
+                    throw new IOException("connection reset");
+                }
+                return super.read(buf, off, len);
+            }
+        };
+        assertThatThrownBy(() -> cache.fetch(digest(b), b.length, breaking, n -> { }))
+                .isInstanceOf(UncheckedIOException.class).hasMessageContaining("connection reset");
+        assertThat(cache.find(digest(b))).isEmpty();
+        assertThat(leftovers()).isEmpty();
+        assertThat(cache.fetch(digest(b), b.length, serving(b), n -> { })).exists();
+    }
+
+    @Test
+    void givenManyConcurrentRequestsForOneBlob_thenItIsDownloadedOnce() throws Exception {
+        BlobCache cache = BlobCache.open(root, 1 << 20);
+        byte[] b = bytes(500_000, 4);
+        AtomicInteger opens = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        BlobSource slow = d -> {
+            opens.incrementAndGet();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
+            return new ByteArrayInputStream(b);
+        };
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<Path>> results = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            results.add(pool.submit(() -> cache.fetch(digest(b), b.length, slow, n -> { })));
+        }
+        Thread.sleep(200);
+        release.countDown();
+        for (Future<Path> f : results) {
+            assertThat(Files.readAllBytes(f.get())).isEqualTo(b);
+        }
+        pool.shutdown();
+        assertThat(opens.get()).isEqualTo(1);
+    }
+
+    @Test
+    void givenBudgetReached_thenLeastRecentlyUsedUnleasedBlobsAreEvicted() throws Exception {
+        BlobCache cache = BlobCache.open(root, 3000);
+        byte[] a = bytes(1000, 10);
+        byte[] b = bytes(1000, 11);
+        byte[] c = bytes(1000, 12);
+        byte[] d = bytes(1000, 13);
+        cache.fetch(digest(a), 1000, serving(a), n -> { });
+        cache.fetch(digest(b), 1000, serving(b), n -> { });
+        cache.fetch(digest(c), 1000, serving(c), n -> { });
+        try (BlobCache.Lease held = cache.lease(digest(a)).orElseThrow()) {
+            cache.find(digest(b)); // b used recently: c is now least recently used unleased
+            cache.fetch(digest(d), 1000, serving(d), n -> { });
+            assertThat(cache.find(digest(a))).isPresent();
+            assertThat(cache.find(digest(b))).isPresent();
+            assertThat(cache.find(digest(c))).isEmpty();
+            assertThat(Files.exists(held.path())).isTrue();
+        }
+        assertThat(cache.usedBytes()).isEqualTo(3000);
+    }
+
+    @Test
+    void givenEveryBlobLeased_thenNoRoomIsAClearError() throws Exception {
+        BlobCache cache = BlobCache.open(root, 2000);
+        byte[] a = bytes(2000, 20);
+        byte[] b = bytes(10, 21);
+        cache.fetch(digest(a), 2000, serving(a), n -> { });
+        try (BlobCache.Lease held = cache.lease(digest(a)).orElseThrow()) {
+            assertThatThrownBy(() -> cache.fetch(digest(b), 10, serving(b), n -> { }))
+                    .isInstanceOf(CacheFullException.class).hasMessageContaining("no room");
+        }
+        assertThatThrownBy(() -> cache.fetch(digest(bytes(1, 1)), 5000, serving(b), n -> { }))
+                .isInstanceOf(CacheFullException.class).hasMessageContaining("exceeds");
+        assertThat(cache.find(digest(a))).isPresent();
+    }
+
+    @Test
+    void givenRestart_thenBlobsAreReindexedAndPartialDownloadsRemoved() throws Exception {
+        BlobCache first = BlobCache.open(root, 1 << 20);
+        byte[] a = bytes(4000, 30);
+        first.fetch(digest(a), a.length, serving(a), n -> { });
+        Files.writeString(root.resolve("tmp").resolve("crashed.part"), "half");
+        Files.writeString(root.resolve("blobs/sha256/README"), "not a blob");
+
+        BlobCache second = BlobCache.open(root, 1 << 20);
+        assertThat(second.find(digest(a))).isPresent();
+        assertThat(second.size()).isEqualTo(1);
+        assertThat(second.usedBytes()).isEqualTo(4000);
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void givenSha512Digest_thenRefused() throws Exception {
+        BlobCache cache = BlobCache.open(root, 1 << 20);
+        assertThatThrownBy(() -> cache.fetch(new Digest("sha512", "a".repeat(128)), 1,
+                serving(new byte[1]), n -> { })).isInstanceOf(IllegalArgumentException.class);
+    }
+}
