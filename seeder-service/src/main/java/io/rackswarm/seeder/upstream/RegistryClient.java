@@ -1,0 +1,243 @@
+package io.rackswarm.seeder.upstream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rackswarm.core.oci.Digest;
+import io.rackswarm.core.oci.Reference;
+import io.rackswarm.core.oci.Repository;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads manifests and blobs from upstream registries (OCI distribution spec). Authentication
+ * follows the registry's {@code WWW-Authenticate} challenge: HTTP basic with the host's
+ * credentials, or the Bearer token flow Docker Hub and Harbor use (token fetched from the realm,
+ * cached per repository until it expires). Connection failures, 429 and 5xx answers are retried
+ * with exponential backoff; other errors surface at once as {@link UpstreamException}.
+ */
+public final class RegistryClient {
+
+    /** Tunables: which hosts speak plain HTTP, and how hard to retry. */
+    public record Settings(Set<String> plainHttpHosts, int attempts, Duration firstBackoff,
+            Duration requestTimeout) {
+
+        public static Settings defaults() {
+            return new Settings(Set.of(), 4, Duration.ofMillis(200), Duration.ofSeconds(30));
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+
+    private final HttpClient http;
+    private final Credentials credentials;
+    private final Settings settings;
+    private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+
+    private record Token(String value, long expiresAtNanos) {
+    }
+
+    public RegistryClient(Credentials credentials, Settings settings) {
+        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        this.credentials = credentials;
+        this.settings = settings;
+    }
+
+    /** The manifest or index the reference names, checked against its digest. */
+    public Manifest manifest(Reference ref) {
+        String what = ref.toString();
+        HttpResponse<byte[]> r = send(ref.registry(), ref.repository(),
+                "/manifests/" + ref.manifestReference(), Manifest.ACCEPT, HttpResponse.BodyHandlers.ofByteArray(), what);
+        byte[] body = r.body();
+        Digest actual = new Digest("sha256", sha256(body));
+        Optional<String> claimed = r.headers().firstValue("Docker-Content-Digest");
+        if (ref.digest() != null && !ref.digest().equals(actual)) {
+            throw new UpstreamException(502, "upstream sent a manifest for " + what
+                    + " that hashes to " + actual, null);
+        }
+        if (claimed.isPresent() && claimed.get().startsWith("sha256:")
+                && !claimed.get().equals(actual.toString())) {
+            throw new UpstreamException(502, "upstream manifest for " + what + " hashes to "
+                    + actual + " but is labelled " + claimed.get(), null);
+        }
+        String type = r.headers().firstValue("Content-Type").orElse("").split(";")[0].trim();
+        return new Manifest(actual, type, body);
+    }
+
+    /** Opens a blob; the caller verifies its digest (the cache does) and closes the stream. */
+    public InputStream blob(String registry, Repository repository, Digest digest) {
+        return send(registry, repository, "/blobs/" + digest, "*/*",
+                HttpResponse.BodyHandlers.ofInputStream(), registry + "/" + repository + "@"
+                        + digest).body();
+    }
+
+    private <T> HttpResponse<T> send(String registry, Repository repository, String path,
+            String accept, HttpResponse.BodyHandler<T> body, String what) {
+        URI uri = URI.create(scheme(registry) + "://" + apiHost(registry) + "/v2/" + repository
+                + path);
+        String scopeKey = registry + "/" + repository;
+        Duration backoff = settings.firstBackoff();
+        UpstreamException last = null;
+        for (int attempt = 1; attempt <= settings.attempts(); attempt++) {
+            try {
+                HttpResponse<T> r = http.send(request(uri, accept, authorization(registry,
+                        scopeKey)), body);
+                if (r.statusCode() == 401) {
+                    close(r);
+                    String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
+                    authenticate(registry, repository, scopeKey, challenge, what);
+                    r = http.send(request(uri, accept, authorization(registry, scopeKey)), body);
+                }
+                int status = r.statusCode();
+                if (status == 200) {
+                    return r;
+                }
+                close(r);
+                if (status == 404) {
+                    throw new UpstreamException(404, what + " not found upstream", null);
+                }
+                if (status == 401 || status == 403) {
+                    throw new UpstreamException(401, "upstream refused access to " + what
+                            + " (HTTP " + status + "): check the credentials for " + registry,
+                            null);
+                }
+                last = new UpstreamException(502, "upstream answered HTTP " + status + " for "
+                        + what, null);
+                if (status != 429 && status < 500) {
+                    throw last;
+                }
+            } catch (IOException e) {
+                last = new UpstreamException(502, "upstream " + registry + " unreachable for "
+                        + what + ": " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UpstreamException(503, "interrupted while fetching " + what, e);
+            }
+            if (attempt < settings.attempts()) {
+                sleep(backoff);
+                backoff = backoff.multipliedBy(2);
+            }
+        }
+        throw new UpstreamException(last.status(), last.getMessage() + " (after "
+                + settings.attempts() + " attempts)", last.getCause());
+    }
+
+    private HttpRequest request(URI uri, String accept, Optional<String> authorization) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(settings.requestTimeout())
+                .header("Accept", accept);
+        authorization.ifPresent(a -> b.header("Authorization", a));
+        return b.GET().build();
+    }
+
+    private Optional<String> authorization(String registry, String scopeKey) {
+        Token t = tokens.get(scopeKey);
+        if (t != null && t.expiresAtNanos() > System.nanoTime()) {
+            return Optional.of("Bearer " + t.value());
+        }
+        Token basic = tokens.get("basic:" + registry);
+        return basic == null ? Optional.empty() : Optional.of(basic.value());
+    }
+
+    /** Answers a 401 challenge so that the next request carries credentials. */
+    private void authenticate(String registry, Repository repository, String scopeKey,
+            String challenge, String what) throws IOException, InterruptedException {
+        Optional<Credentials.Login> login = credentials.forHost(registry);
+        String scheme = challenge.split(" ", 2)[0].toLowerCase(java.util.Locale.ROOT);
+        if (scheme.equals("basic")) {
+            Credentials.Login l = login.orElseThrow(() -> new UpstreamException(401,
+                    registry + " demands credentials for " + what + " and none are configured",
+                    null));
+            tokens.put("basic:" + registry, new Token(l.basic(), Long.MAX_VALUE));
+            return;
+        }
+        if (!scheme.equals("bearer")) {
+            throw new UpstreamException(401, registry + " sent an unsupported challenge: "
+                    + challenge, null);
+        }
+        Map<String, String> params = new java.util.HashMap<>();
+        Matcher m = PARAM.matcher(challenge);
+        while (m.find()) {
+            params.put(m.group(1), m.group(2));
+        }
+        String realm = params.get("realm");
+        if (realm == null) {
+            throw new UpstreamException(502, registry + " sent a Bearer challenge without realm",
+                    null);
+        }
+        String scope = params.getOrDefault("scope", "repository:" + repository + ":pull");
+        StringBuilder url = new StringBuilder(realm).append(realm.contains("?") ? '&' : '?')
+                .append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+        if (params.containsKey("service")) {
+            url.append("&service=").append(URLEncoder.encode(params.get("service"),
+                    StandardCharsets.UTF_8));
+        }
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url.toString()))
+                .timeout(settings.requestTimeout());
+        login.ifPresent(l -> req.header("Authorization", l.basic()));
+        HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new UpstreamException(401, "token service " + realm + " refused a token for "
+                    + scope + " (HTTP " + r.statusCode() + ")", null);
+        }
+        JsonNode json = JSON.readTree(r.body());
+        String token = json.path("token").asText(json.path("access_token").asText(""));
+        if (token.isEmpty()) {
+            throw new UpstreamException(502, "token service " + realm + " sent no token", null);
+        }
+        long lifetime = Math.max(30, json.path("expires_in").asLong(60)) - 10;
+        tokens.put(scopeKey, new Token(token, System.nanoTime()
+                + Duration.ofSeconds(lifetime).toNanos()));
+    }
+
+    private String scheme(String registry) {
+        return settings.plainHttpHosts().contains(registry) ? "http" : "https";
+    }
+
+    /** Docker Hub's API lives on registry-1.docker.io. */
+    private static String apiHost(String registry) {
+        return registry.equals(Reference.DOCKER_HUB) ? "registry-1.docker.io" : registry;
+    }
+
+    private static void close(HttpResponse<?> r) {
+        if (r.body() instanceof InputStream in) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // nothing more to read from a refused response
+            }
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

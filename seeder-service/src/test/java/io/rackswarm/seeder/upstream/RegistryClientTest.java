@@ -1,0 +1,147 @@
+package io.rackswarm.seeder.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.rackswarm.core.oci.Digest;
+import io.rackswarm.core.oci.Reference;
+import io.rackswarm.seeder.cache.BlobCache;
+import io.rackswarm.testsupport.OciLayout;
+import io.rackswarm.testsupport.RedisServer;
+import io.rackswarm.testsupport.RegistryServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Against real docker-registry processes holding images pushed with skopeo. */
+class RegistryClientTest {
+
+    @TempDir
+    static Path dir;
+
+    static RegistryServer open;
+    static RegistryServer locked;
+    static OciLayout.Image amd64;
+    static OciLayout.Image arm64;
+    static OciLayout.Blob index;
+
+    @BeforeAll
+    static void pushImages() throws Exception {
+        OciLayout single = OciLayout.create(dir.resolve("single"));
+        amd64 = single.image("amd64", 1, 300_000, 70_000);
+        single.tag(OciLayout.MANIFEST, amd64.manifest(), "v1");
+
+        OciLayout multi = OciLayout.create(dir.resolve("multi"));
+        OciLayout.Image m1 = multi.image("amd64", 2, 50_000);
+        arm64 = multi.image("arm64", 3, 60_000);
+        index = multi.index(List.of(m1, arm64), List.of("amd64", "arm64"));
+        multi.tag(OciLayout.INDEX, index, "v2");
+
+        open = RegistryServer.start(dir.resolve("open"));
+        open.push(single.dir(), "v1", "team/app", "v1");
+        open.push(multi.dir(), "v2", "team/multi", "v2");
+        locked = RegistryServer.start(dir.resolve("locked"), "puller", "s3cret-pass");
+        locked.push(single.dir(), "v1", "private/app", "v1");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (open != null) {
+            open.close();
+        }
+        if (locked != null) {
+            locked.close();
+        }
+    }
+
+    private static RegistryClient client(Credentials credentials, String... hosts) {
+        return new RegistryClient(credentials, new RegistryClient.Settings(Set.of(hosts), 3,
+                Duration.ofMillis(20), Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void givenSinglePlatformImage_whenManifestAndBlobsAreRead_thenBytesAndDigestsMatch()
+            throws Exception {
+        RegistryClient c = client(Credentials.none(), open.host());
+        Manifest m = c.manifest(Reference.parse(open.host() + "/team/app:v1"));
+        assertThat(m.digest().toString()).isEqualTo(amd64.manifest().digest());
+        assertThat(m.mediaType()).isEqualTo(Manifest.OCI_MANIFEST);
+        assertThat(m.isIndex()).isFalse();
+        Manifest byDigest = c.manifest(Reference.parse(open.host() + "/team/app@" + m.digest()));
+        assertThat(byDigest.bytes()).isEqualTo(m.bytes());
+        OciLayout.Blob layer = amd64.layers().get(0);
+        try (var in = c.blob(open.host(), new io.rackswarm.core.oci.Repository("team/app"),
+                Digest.parse(layer.digest()))) {
+            assertThat(in.readAllBytes()).isEqualTo(layer.bytes());
+        }
+    }
+
+    @Test
+    void givenMultiArchIndex_thenTheIndexAndEachPlatformManifestAreServed() {
+        RegistryClient c = client(Credentials.none(), open.host());
+        Manifest idx = c.manifest(Reference.parse(open.host() + "/team/multi:v2"));
+        assertThat(idx.isIndex()).isTrue();
+        assertThat(idx.digest().toString()).isEqualTo(index.digest());
+        assertThat(new String(idx.bytes(), StandardCharsets.UTF_8))
+                .contains(arm64.manifest().digest());
+        Manifest arm = c.manifest(Reference.parse(open.host() + "/team/multi@"
+                + arm64.manifest().digest()));
+        assertThat(arm.mediaType()).isEqualTo(Manifest.OCI_MANIFEST);
+    }
+
+    @Test
+    void givenUnknownTagOrBlob_then404() {
+        RegistryClient c = client(Credentials.none(), open.host());
+        assertThatThrownBy(() -> c.manifest(Reference.parse(open.host() + "/team/app:nope")))
+                .isInstanceOf(UpstreamException.class).hasMessageContaining("not found")
+                .extracting(e -> ((UpstreamException) e).status()).isEqualTo(404);
+    }
+
+    @Test
+    void givenRegistryDemandingBasicAuth_thenCredentialsFromDockerConfigAreUsed() throws Exception {
+        Reference ref = Reference.parse(locked.host() + "/private/app:v1");
+        assertThatThrownBy(() -> client(Credentials.none(), locked.host()).manifest(ref))
+                .isInstanceOf(UpstreamException.class)
+                .hasMessageContaining("demands credentials");
+        Credentials wrong = Credentials.of(java.util.Map.of(locked.host(),
+                new Credentials.Login("puller", "wrong")));
+        assertThatThrownBy(() -> client(wrong, locked.host()).manifest(ref))
+                .isInstanceOf(UpstreamException.class).hasMessageContaining("refused access");
+
+        String auth = Base64.getEncoder().encodeToString("puller:s3cret-pass".getBytes());
+        Credentials fromSecret = Credentials.parseDockerConfig(
+                "{\"auths\":{\"http://" + locked.host() + "\":{\"auth\":\"" + auth + "\"}}}");
+        Manifest m = client(fromSecret, locked.host()).manifest(ref);
+        assertThat(m.digest().toString()).isEqualTo(amd64.manifest().digest());
+    }
+
+    @Test
+    void givenUpstreamDown_thenBoundedRetriesAndA502() throws Exception {
+        String nobody = "127.0.0.1:" + RedisServer.freePort();
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> client(Credentials.none(), nobody)
+                .manifest(Reference.parse(nobody + "/team/app:v1")))
+                .isInstanceOf(UpstreamException.class).hasMessageContaining("after 3 attempts")
+                .extracting(e -> ((UpstreamException) e).status()).isEqualTo(502);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void givenCacheMiss_whenPulledThrough_thenTheLayerIsCachedVerified() throws Exception {
+        RegistryClient c = client(Credentials.none(), open.host());
+        BlobCache cache = BlobCache.open(dir.resolve("cache"), 10_000_000);
+        OciLayout.Blob layer = amd64.layers().get(1);
+        Digest d = Digest.parse(layer.digest());
+        Path p = cache.fetch(d, layer.size(), digest -> c.blob(open.host(),
+                new io.rackswarm.core.oci.Repository("team/app"), digest), n -> { });
+        assertThat(Files.readAllBytes(p)).isEqualTo(layer.bytes());
+    }
+}
