@@ -109,7 +109,8 @@ public final class BlobCache {
      * The cached blob, fetched from {@code source} first if missing. Concurrent callers for one
      * digest share one fetch.
      *
-     * @param expectedSize the size the descriptor announces, reserved against the budget
+     * @param expectedSize the size the descriptor announces, reserved against the budget; -1
+     *     when unknown, in which case room is made once the blob is complete
      * @param progress told the bytes received so far as the download goes
      * @throws DigestMismatchException the source sent other bytes; nothing was cached
      * @throws CacheFullException no room even after evicting every unleased blob, or disk full
@@ -150,7 +151,8 @@ public final class BlobCache {
 
     private Path download(Digest digest, long expectedSize, BlobSource source,
             LongConsumer progress) {
-        reserve(digest, expectedSize);
+        long reserved = Math.max(expectedSize, 0);
+        reserve(digest, reserved);
         Path part = null;
         long received = 0;
         try {
@@ -161,7 +163,7 @@ public final class BlobCache {
                 int n;
                 while ((n = in.read(buffer)) > 0) {
                     received += n;
-                    if (received > expectedSize) {
+                    if (expectedSize >= 0 && received > expectedSize) {
                         throw new DigestMismatchException(digest, "(more than " + expectedSize
                                 + " bytes)", received);
                     }
@@ -174,6 +176,10 @@ public final class BlobCache {
             if (!actual.equals(digest.hex())) {
                 throw new DigestMismatchException(digest, actual, received);
             }
+            if (expectedSize < 0) {
+                reserve(digest, received);
+                reserved += received;
+            }
             Path target = path(digest);
             try {
                 Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
@@ -182,20 +188,20 @@ public final class BlobCache {
             }
             part = null;
             synchronized (this) {
-                reservedBytes -= expectedSize;
+                reservedBytes -= reserved;
                 entries.put(digest, received);
                 usedBytes += received;
             }
             return target;
         } catch (IOException e) {
-            release(expectedSize);
+            release(reserved);
             if (isDiskFull(e)) {
                 throw new CacheFullException("disk full while caching " + digest, e);
             }
             throw new UncheckedIOException("fetching " + digest + " failed after " + received
                     + " bytes: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            release(expectedSize);
+            release(reserved);
             throw e;
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every Java runtime", e);

@@ -17,13 +17,19 @@ public final class NativeLibrary {
     public static final String PATH_PROPERTY = "libtorrent4j.jni.path";
     private static final String RESOURCE = "/lib/x86_64/libtorrent4j.so";
 
+    /** Per class loader, as libtorrent4j's own classes are. */
+    private static boolean prepared;
+
     private NativeLibrary() {
     }
 
-    /** Idempotent; call before the first libtorrent4j class is used. */
+    /**
+     * Idempotent within a class loader; call before the first libtorrent4j class is used. Each
+     * class loader gets its own copy of the library, since the JVM binds a native library file
+     * to the first class loader that loads it.
+     */
     public static synchronized void prepare() {
-        String existing = System.getProperty(PATH_PROPERTY);
-        if (existing != null && Files.isRegularFile(Path.of(existing))) {
+        if (prepared) {
             return;
         }
         try (InputStream in = NativeLibrary.class.getResourceAsStream(RESOURCE)) {
@@ -35,6 +41,7 @@ public final class NativeLibrary {
             copy.toFile().deleteOnExit();
             Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
             System.setProperty(PATH_PROPERTY, copy.toString());
+            prepared = true;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot extract libtorrent4j's native library", e);
         }

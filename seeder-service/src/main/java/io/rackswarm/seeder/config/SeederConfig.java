@@ -1,0 +1,58 @@
+package io.rackswarm.seeder.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Every setting of the seeder; README.md documents each key. */
+@ConfigMapping(prefix = "rackswarm.seeder")
+public interface SeederConfig {
+
+    /** Directory of the blob cache: the StatefulSet's volume. */
+    String cacheDir();
+
+    /** Bytes the cache may hold; least recently used blobs are evicted beyond it. */
+    @WithDefault("53687091200")
+    long cacheBudgetBytes();
+
+    /** Upstream used when a request names none (no {@code ns} parameter). */
+    @WithDefault("docker.io")
+    String defaultRegistry();
+
+    /** Upstream hosts reached over plain HTTP instead of HTTPS (in-cluster registries). */
+    Optional<List<String>> plainHttpRegistries();
+
+    /** A dockerconfigjson file (mounted Secret) with upstream credentials. */
+    Optional<String> dockerConfig();
+
+    /** Attempts per upstream request before giving up. */
+    @WithDefault("4")
+    int upstreamAttempts();
+
+    /** Wait before the first retry; doubles on each further one. */
+    @WithDefault("200ms")
+    Duration upstreamBackoff();
+
+    /** This replica's name (the pod name); its announce identity is origin/&lt;name&gt;. */
+    @WithDefault("seeder-0")
+    String replicaName();
+
+    /** The tracker's base URL, e.g. http://rackswarm-tracker:7070. */
+    String trackerUrl();
+
+    /** The tracker's registration token. */
+    String trackerAdminToken();
+
+    /** The shared announce secret (first of the tracker's list). */
+    String announceSecret();
+
+    /** Address other nodes reach this replica's BitTorrent port on (the pod IP). */
+    @WithDefault("127.0.0.1")
+    String peerHost();
+
+    /** BitTorrent listen port. */
+    @WithDefault("6881")
+    int peerPort();
+}

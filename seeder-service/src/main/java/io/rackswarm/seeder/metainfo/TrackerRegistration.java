@@ -1,0 +1,64 @@
+package io.rackswarm.seeder.metainfo;
+
+import io.rackswarm.core.metainfo.Metainfo;
+import io.rackswarm.core.token.AnnounceToken;
+import io.rackswarm.seeder.config.SeederConfig;
+import io.rackswarm.seeder.upstream.UpstreamException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+/** Registers torrents with the tracker and builds this replica's announce URL. */
+@ApplicationScoped
+public class TrackerRegistration {
+
+    private final SeederConfig config;
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final String announceUrl;
+
+    public TrackerRegistration(SeederConfig config) {
+        this.config = config;
+        this.announceUrl = config.trackerUrl() + "/announce?token="
+                + new AnnounceToken(List.of(config.announceSecret()))
+                        .mint("origin/" + config.replicaName());
+    }
+
+    /** Where this replica announces: the tracker, with its origin token. */
+    public String announceUrl() {
+        return announceUrl;
+    }
+
+    /** The announce URL written into torrent files for agents, which append their own token. */
+    public String publicAnnounceUrl() {
+        return config.trackerUrl() + "/announce";
+    }
+
+    public void register(Metainfo metainfo) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(config.trackerUrl()
+                        + "/api/v1/torrents/" + metainfo.infoHash().hex()))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + config.trackerAdminToken())
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"digest\":\"" + metainfo.digest()
+                        + "\",\"size\":" + metainfo.length() + "}"))
+                .build();
+        try {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200 && r.statusCode() != 201) {
+                throw new UpstreamException(502, "tracker refused registration of "
+                        + metainfo.digest() + ": HTTP " + r.statusCode() + " " + r.body(), null);
+            }
+        } catch (IOException e) {
+            throw new UpstreamException(502, "tracker unreachable: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpstreamException(503, "interrupted", e);
+        }
+    }
+}

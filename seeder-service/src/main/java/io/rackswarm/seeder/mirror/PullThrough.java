@@ -1,0 +1,103 @@
+package io.rackswarm.seeder.mirror;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.rackswarm.core.metainfo.Metainfo;
+import io.rackswarm.core.oci.Digest;
+import io.rackswarm.core.oci.Repository;
+import io.rackswarm.seeder.cache.BlobCache;
+import io.rackswarm.seeder.metainfo.TrackerRegistration;
+import io.rackswarm.seeder.torrent.SeedingSession;
+import io.rackswarm.seeder.upstream.RegistryClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * The seeder's core path: a blob is pulled from upstream once, verified into the cache, turned
+ * into its deterministic torrent, registered with the tracker and seeded.
+ */
+@ApplicationScoped
+public class PullThrough {
+
+    private static final Logger LOG = Logger.getLogger(PullThrough.class);
+
+    private final BlobCache cache;
+    private final RegistryClient upstream;
+    private final SeedingSession seeding;
+    private final TrackerRegistration tracker;
+    private final Map<Digest, Metainfo> published = new ConcurrentHashMap<>();
+    private final Counter hits;
+    private final Counter misses;
+    private final Counter pulledBytes;
+    private final AtomicLong lastProgressLog = new AtomicLong();
+
+    public PullThrough(BlobCache cache, RegistryClient upstream, SeedingSession seeding,
+            TrackerRegistration tracker, MeterRegistry metrics) {
+        this.cache = cache;
+        this.upstream = upstream;
+        this.seeding = seeding;
+        this.tracker = tracker;
+        this.hits = metrics.counter("rackswarm.seeder.cache.hits");
+        this.misses = metrics.counter("rackswarm.seeder.cache.misses");
+        this.pulledBytes = Counter.builder("rackswarm.seeder.upstream.pulled").baseUnit("bytes")
+                .register(metrics);
+        Gauge.builder("rackswarm.seeder.cache.size", cache, BlobCache::usedBytes)
+                .baseUnit("bytes").register(metrics);
+        Gauge.builder("rackswarm.seeder.cache.entries", cache, BlobCache::size).register(metrics);
+        Gauge.builder("rackswarm.seeder.torrents.seeded", seeding,
+                SeedingSession::torrentsSeeded).register(metrics);
+        Gauge.builder("rackswarm.seeder.peers.uploaded", seeding, SeedingSession::uploadedBytes)
+                .baseUnit("bytes").register(metrics);
+    }
+
+    /** The cached blob, pulled from {@code registry} on a miss, and seeded. */
+    public Path blob(String registry, Repository repository, Digest digest) {
+        var cached = cache.find(digest);
+        if (cached.isPresent()) {
+            hits.increment();
+            publish(digest, cached.get());
+            return cached.get();
+        }
+        misses.increment();
+        long[] counted = {0};
+        Path path = cache.fetch(digest, -1, d -> upstream.blob(registry, repository, d), n -> {
+            pulledBytes.increment(n - counted[0]);
+            counted[0] = n;
+            long now = System.nanoTime();
+            long last = lastProgressLog.get();
+            if (now - last > 2_000_000_000L && lastProgressLog.compareAndSet(last, now)) {
+                LOG.infof("pulling %s from %s/%s: %d bytes so far", digest, registry,
+                        repository, n);
+            }
+        });
+        publish(digest, path);
+        return path;
+    }
+
+    /** The torrent of a blob, pulling and seeding it first if needed. */
+    public Metainfo metainfo(String registry, Repository repository, Digest digest) {
+        blob(registry, repository, digest);
+        return published.get(digest);
+    }
+
+    private void publish(Digest digest, Path path) {
+        published.computeIfAbsent(digest, d -> {
+            try {
+                Metainfo m = Metainfo.of(path, d);
+                tracker.register(m);
+                seeding.seed(m, path.getParent(), tracker.announceUrl());
+                LOG.infof("seeding %s as %s", d, m.infoHash());
+                return m;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+}

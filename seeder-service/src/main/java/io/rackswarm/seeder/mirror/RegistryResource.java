@@ -1,0 +1,175 @@
+package io.rackswarm.seeder.mirror;
+
+import io.rackswarm.core.oci.Digest;
+import io.rackswarm.core.oci.Reference;
+import io.rackswarm.core.oci.Repository;
+import io.rackswarm.seeder.config.SeederConfig;
+import io.rackswarm.seeder.upstream.Manifest;
+import io.rackswarm.seeder.upstream.RegistryClient;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Read-only OCI distribution endpoints: the agents' HTTP fallback. Blobs come from the cache
+ * (pulled through on a miss) with {@code Range} support; manifests pass through from upstream
+ * byte for byte. {@code ns} names the upstream registry, as containerd sends it to mirrors.
+ */
+@Path("/v2")
+public class RegistryResource {
+
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+
+    private final PullThrough pullThrough;
+    private final RegistryClient upstream;
+    private final SeederConfig config;
+
+    public RegistryResource(PullThrough pullThrough, RegistryClient upstream,
+            SeederConfig config) {
+        this.pullThrough = pullThrough;
+        this.upstream = upstream;
+        this.config = config;
+    }
+
+    @GET
+    @Path("/")
+    public Response base() {
+        return Response.ok(Map.of()).header("Docker-Distribution-API-Version", "registry/2.0")
+                .build();
+    }
+
+    @GET
+    @Path("/{name: .+}/blobs/{digest}")
+    public Response blob(@PathParam("name") String name, @PathParam("digest") String digest,
+            @QueryParam("ns") String ns, @HeaderParam("Range") String range) {
+        return serveBlob(name, digest, ns, range, true);
+    }
+
+    @HEAD
+    @Path("/{name: .+}/blobs/{digest}")
+    public Response blobHead(@PathParam("name") String name, @PathParam("digest") String digest,
+            @QueryParam("ns") String ns) {
+        return serveBlob(name, digest, ns, null, false);
+    }
+
+    private Response serveBlob(String name, String digestText, String ns, String range,
+            boolean body) {
+        Repository repository = new Repository(name);
+        Digest digest = Digest.parse(digestText);
+        java.nio.file.Path path = pullThrough.blob(registry(ns), repository, digest);
+        long size;
+        try {
+            size = Files.size(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long from = 0;
+        long to = size - 1;
+        int status = 200;
+        if (range != null) {
+            Matcher m = RANGE.matcher(range.trim());
+            if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
+                return OciError.of(416, "RANGE_INVALID", "unsupported Range: " + range);
+            }
+            if (m.group(1).isEmpty()) {
+                from = Math.max(0, size - Long.parseLong(m.group(2)));
+            } else {
+                from = Long.parseLong(m.group(1));
+                to = m.group(2).isEmpty() ? size - 1 : Math.min(size - 1,
+                        Long.parseLong(m.group(2)));
+            }
+            if (from > to || from >= size) {
+                return Response.status(416).header("Content-Range", "bytes */" + size).build();
+            }
+            status = 206;
+        }
+        Response.ResponseBuilder r = Response.status(status)
+                .header("Docker-Content-Digest", digest.toString())
+                .header("Accept-Ranges", "bytes")
+                .header("Content-Length", to - from + 1)
+                .type("application/octet-stream");
+        if (status == 206) {
+            r.header("Content-Range", "bytes " + from + "-" + to + "/" + size);
+        }
+        if (body) {
+            r.entity(slice(path, from, to - from + 1));
+        }
+        return r.build();
+    }
+
+    private static InputStream slice(java.nio.file.Path path, long from, long length) {
+        try {
+            FileChannel ch = FileChannel.open(path);
+            ch.position(from);
+            InputStream in = Channels.newInputStream(ch);
+            return new java.io.FilterInputStream(in) {
+                private long left = length;
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (left <= 0) {
+                        return -1;
+                    }
+                    int n = super.read(b, off, (int) Math.min(len, left));
+                    if (n > 0) {
+                        left -= n;
+                    }
+                    return n;
+                }
+
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                }
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @GET
+    @Path("/{name: .+}/manifests/{reference}")
+    public Response manifest(@PathParam("name") String name,
+            @PathParam("reference") String reference, @QueryParam("ns") String ns) {
+        return serveManifest(name, reference, ns, true);
+    }
+
+    @HEAD
+    @Path("/{name: .+}/manifests/{reference}")
+    public Response manifestHead(@PathParam("name") String name,
+            @PathParam("reference") String reference, @QueryParam("ns") String ns) {
+        return serveManifest(name, reference, ns, false);
+    }
+
+    private Response serveManifest(String name, String reference, String ns, boolean body) {
+        String sep = reference.startsWith("sha256:") || reference.startsWith("sha512:") ? "@" : ":";
+        Reference ref = Reference.parse(registry(ns) + "/" + new Repository(name) + sep
+                + reference);
+        Manifest m = upstream.manifest(ref);
+        Response.ResponseBuilder r = Response.ok().type(m.mediaType())
+                .header("Docker-Content-Digest", m.digest().toString())
+                .header("Content-Length", m.bytes().length);
+        if (body) {
+            r.entity(m.bytes());
+        }
+        return r.build();
+    }
+
+    private String registry(String ns) {
+        return ns == null || ns.isEmpty() ? config.defaultRegistry() : ns;
+    }
+}

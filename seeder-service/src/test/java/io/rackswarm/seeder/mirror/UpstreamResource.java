@@ -1,0 +1,56 @@
+package io.rackswarm.seeder.mirror;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.rackswarm.testsupport.OciLayout;
+import io.rackswarm.testsupport.RedisServer;
+import io.rackswarm.testsupport.RegistryServer;
+import io.rackswarm.testsupport.TrackerProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The seeder's world for a test: a real docker-registry holding one image ({@code team/app:v1})
+ * and the real tracker with its Redis. Test classes read them through the static fields.
+ */
+public class UpstreamResource implements QuarkusTestResourceLifecycleManager {
+
+    static RegistryServer registry;
+    static TrackerProcess tracker;
+    static OciLayout.Image image;
+    static Path dir;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            dir = Files.createTempDirectory("seeder-test");
+            OciLayout layout = OciLayout.create(dir.resolve("layout"));
+            image = layout.image("amd64", 99, 3_000_000, 40_000);
+            layout.tag(OciLayout.MANIFEST, image.manifest(), "v1");
+            registry = RegistryServer.start(dir.resolve("registry"));
+            registry.push(layout.dir(), "v1", "team/app", "v1");
+            tracker = TrackerProcess.start(dir);
+            return Map.of(
+                    "rackswarm.seeder.cache-dir", dir.resolve("cache").toString(),
+                    "rackswarm.seeder.default-registry", registry.host(),
+                    "rackswarm.seeder.plain-http-registries", registry.host(),
+                    "rackswarm.seeder.upstream-backoff", "20ms",
+                    "rackswarm.seeder.tracker-url", tracker.baseUrl(),
+                    "rackswarm.seeder.tracker-admin-token", TrackerProcess.ADMIN_TOKEN,
+                    "rackswarm.seeder.announce-secret", TrackerProcess.ANNOUNCE_SECRET,
+                    "rackswarm.seeder.peer-port", Integer.toString(RedisServer.freePort()));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the seeder's upstream", e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (tracker != null) {
+            tracker.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+    }
+}
