@@ -87,6 +87,36 @@ public class PullThrough {
         return published.get(digest);
     }
 
+    /**
+     * Seeds every blob already in the cache, as after a restart. Blobs are hashed again to build
+     * their torrents; progress is logged as it goes.
+     */
+    public void publishCached() {
+        java.util.List<Digest> all = cache.digests();
+        int done = 0;
+        for (Digest d : all) {
+            cache.find(d).ifPresent(p -> publish(d, p));
+            done++;
+            if (done % 50 == 0 || done == all.size()) {
+                LOG.infof("re-seeding cached blobs: %d of %d", done, all.size());
+            }
+        }
+    }
+
+    /** What the cache holds and what is seeded, for the cache listing. */
+    public java.util.List<CachedBlob> list() {
+        return cache.digests().stream().map(d -> {
+            Metainfo m = published.get(d);
+            long size = cache.find(d).map(p -> p.toFile().length()).orElse(0L);
+            return new CachedBlob(d.toString(), size, m == null ? null : m.infoHash().hex(),
+                    m != null && seeding.isSeeding(m.infoHash()));
+        }).toList();
+    }
+
+    /** One entry of the cache listing. */
+    public record CachedBlob(String digest, long size, String infoHash, boolean seeding) {
+    }
+
     private void publish(Digest digest, Path path) {
         published.computeIfAbsent(digest, d -> {
             try {

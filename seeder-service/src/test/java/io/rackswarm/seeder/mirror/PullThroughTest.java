@@ -45,6 +45,32 @@ class PullThroughTest {
     }
 
     @Test
+    void givenCachedBlobs_thenListedAsSeeded_andTheReplicaIsReady() {
+        OciLayout.Blob b = UpstreamResource.image.layers().get(1);
+        given().get(blobPath(b)).then().statusCode(200);
+        given().get("/api/v1/cache").then().statusCode(200)
+                .body("find { it.digest == '" + b.digest() + "' }.seeding", is(true))
+                .body("find { it.digest == '" + b.digest() + "' }.size", is((int) b.size()));
+        given().get("/q/health/ready").then().statusCode(200)
+                .body(containsString("cache re-seeded"));
+    }
+
+    @Test
+    void givenBlobOnTheVolumeFromAnEarlierRun_thenItIsSeededAtStartUp() throws Exception {
+        String digest = UpstreamResource.image.config().digest();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (given().get("/q/health/ready").statusCode() != 200
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        given().get("/api/v1/cache").then().statusCode(200)
+                .body("find { it.digest == '" + digest + "' }.seeding", is(true));
+        String infoHash = given().get("/api/v1/cache").then().extract()
+                .path("find { it.digest == '" + digest + "' }.infoHash");
+        assertThat(UpstreamResource.tracker.torrentInfo(infoHash)).contains(digest);
+    }
+
+    @Test
     void givenRange_thenPartialContent() {
         OciLayout.Blob b = layer();
         byte[] part = given().header("Range", "bytes=100-199").get(blobPath(b)).then()

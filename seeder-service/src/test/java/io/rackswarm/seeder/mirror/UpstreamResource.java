@@ -30,6 +30,10 @@ public class UpstreamResource implements QuarkusTestResourceLifecycleManager {
             registry = RegistryServer.start(dir.resolve("registry"));
             registry.push(layout.dir(), "v1", "team/app", "v1");
             tracker = TrackerProcess.start(dir);
+            // A blob left on the volume by an earlier run: the seeder must seed it at start-up.
+            Path cached = Files.createDirectories(dir.resolve("cache/blobs/sha256"));
+            Files.write(cached.resolve(image.config().digest().substring(7)),
+                    image.config().bytes());
             return Map.of(
                     "rackswarm.seeder.cache-dir", dir.resolve("cache").toString(),
                     "rackswarm.seeder.default-registry", registry.host(),
