@@ -18,7 +18,17 @@ public class UpstreamResource implements QuarkusTestResourceLifecycleManager {
     static RegistryServer registry;
     static TrackerProcess tracker;
     static OciLayout.Image image;
+    /** The arm64 image of the multi-platform index {@code team/multi:v2}. */
+    static OciLayout.Image arm64;
     static Path dir;
+
+    public static String registryHost() {
+        return registry.host();
+    }
+
+    public static java.util.List<String> arm64Layers() {
+        return arm64.layers().stream().map(OciLayout.Blob::digest).toList();
+    }
 
     @Override
     public Map<String, String> start() {
@@ -29,6 +39,12 @@ public class UpstreamResource implements QuarkusTestResourceLifecycleManager {
             layout.tag(OciLayout.MANIFEST, image.manifest(), "v1");
             registry = RegistryServer.start(dir.resolve("registry"));
             registry.push(layout.dir(), "v1", "team/app", "v1");
+            OciLayout multi = OciLayout.create(dir.resolve("multi"));
+            OciLayout.Image amd64 = multi.image("amd64", 5, 20_000);
+            arm64 = multi.image("arm64", 6, 30_000, 10_000);
+            multi.tag(OciLayout.INDEX, multi.index(java.util.List.of(amd64, arm64),
+                    java.util.List.of("amd64", "arm64")), "v2");
+            registry.push(multi.dir(), "v2", "team/multi", "v2");
             tracker = TrackerProcess.start(dir);
             // A blob left on the volume by an earlier run: the seeder must seed it at start-up.
             Path cached = Files.createDirectories(dir.resolve("cache/blobs/sha256"));

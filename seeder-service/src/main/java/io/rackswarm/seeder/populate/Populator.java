@@ -1,0 +1,115 @@
+package io.rackswarm.seeder.populate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rackswarm.core.oci.Digest;
+import io.rackswarm.core.oci.Reference;
+import io.rackswarm.seeder.mirror.PullThrough;
+import io.rackswarm.seeder.upstream.Manifest;
+import io.rackswarm.seeder.upstream.RegistryClient;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jboss.logging.Logger;
+
+/**
+ * Warms the cache ahead of a rollout: resolves each image (every platform of an index), then
+ * pulls its config and layers through the cache so that they are seeded before the first node
+ * asks. Jobs run one at a time in the background; their progress is kept for the API.
+ */
+@ApplicationScoped
+public class Populator {
+
+    private static final Logger LOG = Logger.getLogger(Populator.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int KEPT_JOBS = 100;
+
+    private final RegistryClient upstream;
+    private final PullThrough pullThrough;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "populate");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, PopulateJob> jobs = new ConcurrentHashMap<>();
+
+    public Populator(RegistryClient upstream, PullThrough pullThrough) {
+        this.upstream = upstream;
+        this.pullThrough = pullThrough;
+    }
+
+    /** Validates the references at once, then populates in the background. */
+    public PopulateJob start(List<String> images) {
+        if (images == null || images.isEmpty()) {
+            throw new IllegalArgumentException("images must name at least one image");
+        }
+        List<Reference> refs = images.stream().map(Reference::parse).toList();
+        PopulateJob job = new PopulateJob(UUID.randomUUID().toString(), images);
+        if (jobs.size() >= KEPT_JOBS) {
+            jobs.values().removeIf(j -> j.progress().state() != PopulateJob.State.RUNNING);
+        }
+        jobs.put(job.progress().id(), job);
+        worker.submit(() -> run(job, refs));
+        return job;
+    }
+
+    public Optional<PopulateJob> job(String id) {
+        return Optional.ofNullable(jobs.get(id));
+    }
+
+    private void run(PopulateJob job, List<Reference> refs) {
+        for (Reference ref : refs) {
+            try {
+                Set<Digest> blobs = new LinkedHashSet<>();
+                collect(ref, upstream.manifest(ref), blobs);
+                job.found(blobs.size());
+                for (Digest d : blobs) {
+                    long size = Files.size(pullThrough.blob(ref.registry(), ref.repository(), d));
+                    job.cached(size);
+                }
+                LOG.infof("populated %s: %d blobs", ref, blobs.size());
+            } catch (RuntimeException | IOException e) {
+                job.failed(ref + ": " + e.getMessage());
+            }
+        }
+        job.finish();
+    }
+
+    /** The config and layers of a manifest, or of every manifest an index lists. */
+    private void collect(Reference ref, Manifest manifest, Set<Digest> blobs) {
+        JsonNode json;
+        try {
+            json = JSON.readTree(manifest.bytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("manifest of " + ref + " is not JSON", e);
+        }
+        if (manifest.isIndex()) {
+            for (JsonNode m : json.path("manifests")) {
+                Digest d = Digest.parse(m.path("digest").asText());
+                Reference child = new Reference(ref.registry(), ref.repository(), null, d);
+                collect(child, upstream.manifest(child), blobs);
+            }
+            return;
+        }
+        blobs.add(Digest.parse(json.path("config").path("digest").asText()));
+        for (JsonNode layer : json.path("layers")) {
+            blobs.add(Digest.parse(layer.path("digest").asText()));
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        worker.shutdownNow();
+    }
+}
