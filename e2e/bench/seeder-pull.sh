@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Seeder throughput, side by side in one run on this machine: a blob of SIZE_MB read
+#   1. directly from docker-registry (the baseline),
+#   2. through the seeder with a cold cache (pull-through: fetch, verify, store, serve),
+#   3. through the seeder again (cache hit),
+#   4. over BitTorrent from the seeder by aria2c through the tracker (seeding upload).
+#
+#   e2e/bench/seeder-pull.sh            SIZE_MB=256
+#   e2e/bench/seeder-pull.sh --smoke    SIZE_MB=16; fails if any step fails
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SIZE_MB=${SIZE_MB:-256}
+[ "${1:-}" = "--smoke" ] && SIZE_MB=16
+
+bin/install-deps python3
+if [ ! -f seeder-service/target/quarkus-app/quarkus-run.jar ] \
+   || [ ! -f tracker-service/target/quarkus-app/quarkus-run.jar ]; then
+  mvn -B -q -ntp -DskipTests install
+fi
+
+work=$(mktemp -d -t rackswarm-seeder-bench.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_http() { # url
+  for _ in $(seq 1 120); do curl -fs -o /dev/null "$1" && return 0; sleep 0.5; done
+  echo "not up: $1" >&2; return 1
+}
+java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+REG=$(free_port); REDIS=$(free_port); TRACKER=$(free_port); SEEDER=$(free_port); PEER=$(free_port)
+SECRET=bench-announce-secret-0123456789
+ADMIN=bench-admin-token-0123456789
+
+cat > "$work/registry.yml" <<YML
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $work/registry
+http:
+  addr: 127.0.0.1:$REG
+YML
+docker-registry serve "$work/registry.yml" > "$work/registry.log" 2>&1 & pids+=($!)
+redis-server --port "$REDIS" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
+  --logfile "$work/redis.log" & pids+=($!)
+RACKSWARM_TRACKER_ANNOUNCE_SECRETS=$SECRET RACKSWARM_TRACKER_ADMIN_TOKEN=$ADMIN \
+  QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$REDIS" QUARKUS_HTTP_HOST=127.0.0.1 PORT=$TRACKER \
+  java -jar tracker-service/target/quarkus-app/quarkus-run.jar > "$work/tracker.log" 2>&1 &
+pids+=($!)
+LD_PRELOAD="$java_home/lib/libjsig.so" RACKSWARM_SEEDER_CACHE_DIR="$work/cache" \
+  RACKSWARM_SEEDER_DEFAULT_REGISTRY="127.0.0.1:$REG" \
+  RACKSWARM_SEEDER_PLAIN_HTTP_REGISTRIES="127.0.0.1:$REG" \
+  RACKSWARM_SEEDER_TRACKER_URL="http://127.0.0.1:$TRACKER" \
+  RACKSWARM_SEEDER_TRACKER_ADMIN_TOKEN=$ADMIN RACKSWARM_SEEDER_ANNOUNCE_SECRET=$SECRET \
+  RACKSWARM_SEEDER_PEER_PORT=$PEER QUARKUS_HTTP_HOST=127.0.0.1 PORT=$SEEDER \
+  java -jar seeder-service/target/quarkus-app/quarkus-run.jar > "$work/seeder.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$REG/v2/"
+wait_http "http://127.0.0.1:$TRACKER/q/health/ready"
+wait_http "http://127.0.0.1:$SEEDER/q/health/ready"
+
+# The blob, uploaded monolithically through the registry API.
+head -c $((SIZE_MB * 1024 * 1024)) /dev/urandom > "$work/blob"
+digest="sha256:$(sha256sum "$work/blob" | cut -d' ' -f1)"
+location=$(curl -fsS -X POST -D - -o /dev/null "http://127.0.0.1:$REG/v2/bench/blob/blobs/uploads/" \
+  | awk -F': ' 'tolower($1)=="location" {print $2}' | tr -d '\r')
+case "$location" in http*) ;; *) location="http://127.0.0.1:$REG$location" ;; esac
+curl -fsS -X PUT -H 'Content-Type: application/octet-stream' --data-binary @"$work/blob" \
+  "$location&digest=$digest" -o /dev/null
+
+timed_get() { # label url -> prints "label seconds MB/s" and checks the digest
+  local start end
+  start=$(date +%s.%N)
+  curl -fsS -o "$work/out" "$2"
+  end=$(date +%s.%N)
+  [ "sha256:$(sha256sum "$work/out" | cut -d' ' -f1)" = "$digest" ] || { echo "$1: wrong bytes" >&2; exit 1; }
+  python3 -c "d=$end-$start; print('%-34s %8.2f s %9.1f MB/s' % ('$1', d, $SIZE_MB/d))"
+}
+
+echo "seeder throughput, $SIZE_MB MiB blob, $(nproc) cores shared by every process"
+direct=$(timed_get "registry direct (baseline)" "http://127.0.0.1:$REG/v2/bench/blob/blobs/$digest")
+echo "$direct"
+timed_get "seeder, cold cache (pull-through)" "http://127.0.0.1:$SEEDER/v2/bench/blob/blobs/$digest?ns=127.0.0.1:$REG"
+timed_get "seeder, cache hit" "http://127.0.0.1:$SEEDER/v2/bench/blob/blobs/$digest"
+
+# Seeding upload: aria2c fetches the blob over BitTorrent from the seeder via the tracker.
+curl -fsS -o "$work/blob.torrent" "http://127.0.0.1:$SEEDER/api/v1/metainfo/$digest?repository=bench/blob"
+token=$(RACKSWARM_ANNOUNCE_SECRET=$SECRET java -cp core/target/classes \
+  io.rackswarm.core.token.AnnounceToken bench-node)
+python3 - "$work/blob.torrent" "http://127.0.0.1:$TRACKER/announce?token=$token&zone=z1&rack=r1" <<'PY'
+import sys
+path, url = sys.argv[1], sys.argv[2].encode()
+t = open(path, "rb").read()
+prefix = b"d8:announce"
+assert t.startswith(prefix)
+n, rest = t[len(prefix):].split(b":", 1)
+open(path, "wb").write(prefix + str(len(url)).encode() + b":" + url + rest[int(n):])
+PY
+mkdir -p "$work/aria2"
+start=$(date +%s.%N)
+aria2c --dir="$work/aria2" --listen-port="$(free_port)" --enable-dht=false --enable-dht6=false \
+  --bt-enable-lpd=false --enable-peer-exchange=false --seed-time=0 --bt-tracker-interval=1 \
+  --file-allocation=none --summary-interval=0 --console-log-level=warn --quiet=true \
+  "$work/blob.torrent"
+end=$(date +%s.%N)
+[ "sha256:$(sha256sum "$work/aria2/${digest#sha256:}" | cut -d' ' -f1)" = "$digest" ] \
+  || { echo "BitTorrent download: wrong bytes" >&2; exit 1; }
+python3 -c "d=$end-$start; print('%-34s %8.2f s %9.1f MB/s' % ('seeder -> aria2c over BitTorrent', d, $SIZE_MB/d))"
+echo "seeder metrics:"
+curl -fsS "http://127.0.0.1:$SEEDER/q/metrics" | grep -E '^rackswarm_seeder_(cache_hits|cache_misses|upstream_pulled|peers_uploaded|torrents_seeded)' | sed 's/^/  /'
