@@ -27,6 +27,18 @@ public record Metainfo(Digest digest, BDict info, InfoHash infoHash) {
      * @throws IllegalArgumentException when the bytes do not match {@code expected}
      */
     public static Metainfo of(Path file, Digest expected) throws IOException {
+        return build(file, expected, true);
+    }
+
+    /**
+     * For a blob whose digest was verified as it was stored (the cache does so): skips the
+     * SHA-256 pass and computes the pieces only.
+     */
+    public static Metainfo ofVerified(Path file, Digest digest) throws IOException {
+        return build(file, digest, false);
+    }
+
+    private static Metainfo build(Path file, Digest expected, boolean verify) throws IOException {
         if (!expected.algorithm().equals("sha256")) {
             throw new IllegalArgumentException("only sha256 blobs are distributed: " + expected);
         }
@@ -35,13 +47,15 @@ public record Metainfo(Digest digest, BDict info, InfoHash infoHash) {
         MessageDigest whole = sha("SHA-256");
         MessageDigest piece = sha("SHA-1");
         ByteArrayOutputStream pieces = new ByteArrayOutputStream();
-        byte[] buffer = new byte[1 << 16];
+        byte[] buffer = new byte[1 << 20];
         long inPiece = 0;
         long length = 0;
         try (InputStream in = Files.newInputStream(file)) {
             int n;
             while ((n = in.read(buffer)) > 0) {
-                whole.update(buffer, 0, n);
+                if (verify) {
+                    whole.update(buffer, 0, n);
+                }
                 for (int off = 0; off < n; ) {
                     int take = (int) Math.min(n - off, pieceLength - inPiece);
                     piece.update(buffer, off, take);
@@ -61,7 +75,7 @@ public record Metainfo(Digest digest, BDict info, InfoHash infoHash) {
         if (length != size) {
             throw new IOException(file + " changed while it was hashed");
         }
-        String hex = HexFormat.of().formatHex(whole.digest());
+        String hex = verify ? HexFormat.of().formatHex(whole.digest()) : expected.hex();
         if (!hex.equals(expected.hex())) {
             throw new IllegalArgumentException("blob hashes to sha256:" + hex + ", not " + expected);
         }

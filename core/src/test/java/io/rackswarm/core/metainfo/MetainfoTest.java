@@ -64,6 +64,12 @@ class MetainfoTest {
     }
 
     @Test
+    void givenVerifiedBlob_thenSkippingTheDigestPassYieldsTheSameTorrent() throws Exception {
+        Path a = blob("a", 900_000, 5);
+        assertThat(Metainfo.ofVerified(a, digestOf(a))).isEqualTo(Metainfo.of(a, digestOf(a)));
+    }
+
+    @Test
     void givenSizes_thenPieceLengthFollowsTheFixedTable() {
         assertThat(PieceLength.forSize(0)).isEqualTo(256 * 1024);
         assertThat(PieceLength.forSize(64L << 20)).isEqualTo(256 * 1024);

@@ -120,7 +120,7 @@ public class PullThrough {
     private void publish(Digest digest, Path path) {
         published.computeIfAbsent(digest, d -> {
             try {
-                Metainfo m = Metainfo.of(path, d);
+                Metainfo m = Metainfo.ofVerified(path, d);
                 tracker.register(m);
                 seeding.seed(m, path.getParent(), tracker.announceUrl());
                 LOG.infof("seeding %s as %s", d, m.infoHash());

@@ -14,14 +14,12 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jboss.resteasy.reactive.PathPart;
 
 /**
  * Read-only OCI distribution endpoints: the agents' HTTP fallback. Blobs come from the cache
@@ -105,40 +103,10 @@ public class RegistryResource {
             r.header("Content-Range", "bytes " + from + "-" + to + "/" + size);
         }
         if (body) {
-            r.entity(slice(path, from, to - from + 1));
+            // Sent by the HTTP layer straight from the file (sendfile where it can).
+            r.entity(new PathPart(path, from, to - from + 1));
         }
         return r.build();
-    }
-
-    private static InputStream slice(java.nio.file.Path path, long from, long length) {
-        try {
-            FileChannel ch = FileChannel.open(path);
-            ch.position(from);
-            InputStream in = Channels.newInputStream(ch);
-            return new java.io.FilterInputStream(in) {
-                private long left = length;
-
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    if (left <= 0) {
-                        return -1;
-                    }
-                    int n = super.read(b, off, (int) Math.min(len, left));
-                    if (n > 0) {
-                        left -= n;
-                    }
-                    return n;
-                }
-
-                @Override
-                public int read() throws IOException {
-                    byte[] one = new byte[1];
-                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-                }
-            };
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @GET
