@@ -39,7 +39,8 @@ public class Components {
     @Produces
     @ApplicationScoped
     SeedingSession seeding(SeederConfig config) {
-        return SeedingSession.start(config.peerHost(), config.peerPort());
+        return SeedingSession.start(config.peerHost(), config.peerPort(),
+                config.uploadBytesPerSecond());
     }
 
     void stop(@Disposes SeedingSession session) {

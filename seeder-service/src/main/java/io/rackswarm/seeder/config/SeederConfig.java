@@ -55,4 +55,8 @@ public interface SeederConfig {
     /** BitTorrent listen port. */
     @WithDefault("6881")
     int peerPort();
+
+    /** Cap on what this replica uploads to all peers together, bytes/s; 0 for none. */
+    @WithDefault("0")
+    int uploadBytesPerSecond();
 }

@@ -11,6 +11,9 @@ import org.libtorrent4j.SettingsPack;
 import org.libtorrent4j.TorrentFlags;
 import org.libtorrent4j.TorrentHandle;
 import org.libtorrent4j.TorrentInfo;
+import org.libtorrent4j.swig.address;
+import org.libtorrent4j.swig.error_code;
+import org.libtorrent4j.swig.ip_filter;
 import org.libtorrent4j.swig.settings_pack;
 
 /**
@@ -18,6 +21,10 @@ import org.libtorrent4j.swig.settings_pack;
  * ran at 8 MB/s on loopback against 115 MB/s for TCP), no DHT, local discovery, UPnP or NAT-PMP
  * (torrents are private and peers come from the tracker only), several connections per address
  * (nodes behind one address, and tests on loopback).
+ *
+ * <p>libtorrent exempts peers on private and loopback addresses from rate limits (its "local"
+ * peer class). Inside a cluster every peer is on a private address, so the session puts all
+ * addresses in the global class: the upload limit then applies to every peer.
  */
 public final class SeedingSession implements AutoCloseable {
 
@@ -33,6 +40,17 @@ public final class SeedingSession implements AutoCloseable {
      * @param listenPort TCP port; libtorrent refuses ports below 1024 except 80 and 443
      */
     public static SeedingSession start(String listenHost, int listenPort) {
+        return start(listenHost, listenPort, 0);
+    }
+
+    /**
+     * @param uploadBytesPerSecond cap on what the session sends to all peers together; 0 for none
+     */
+    public static SeedingSession start(String listenHost, int listenPort,
+            int uploadBytesPerSecond) {
+        if (uploadBytesPerSecond < 0) {
+            throw new IllegalArgumentException("upload limit must not be negative");
+        }
         NativeLibrary.prepare();
         SettingsPack settings = new SettingsPack();
         settings.setBoolean(settings_pack.bool_types.enable_outgoing_utp.swigValue(), false);
@@ -45,8 +63,10 @@ public final class SeedingSession implements AutoCloseable {
                 settings_pack.bool_types.allow_multiple_connections_per_ip.swigValue(), true);
         settings.setString(settings_pack.string_types.listen_interfaces.swigValue(),
                 listenHost + ":" + listenPort);
+        settings.uploadRateLimit(uploadBytesPerSecond);
         SessionManager session = new SessionManager(false);
         session.start(new SessionParams(settings));
+        everyPeerGlobal(session);
         return new SeedingSession(session);
     }
 
@@ -69,6 +89,20 @@ public final class SeedingSession implements AutoCloseable {
         }
         seeded.put(metainfo.infoHash(), handle);
         return metainfo.infoHash();
+    }
+
+    private static void everyPeerGlobal(SessionManager session) {
+        ip_filter filter = new ip_filter();
+        error_code ec = new error_code();
+        long globalClass = 1L << 0; // libtorrent's global_peer_class_id is 0
+        filter.add_rule(address.from_string("0.0.0.0", ec), address.from_string(
+                "255.255.255.255", ec), globalClass);
+        filter.add_rule(address.from_string("::", ec), address.from_string(
+                "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", ec), globalClass);
+        if (ec.value() != 0) {
+            throw new IllegalStateException("cannot build the peer class filter: " + ec.message());
+        }
+        session.swig().set_peer_class_filter(filter);
     }
 
     public int torrentsSeeded() {

@@ -69,26 +69,74 @@ class SeedingSessionTest {
             assertThat(s0.torrentsSeeded()).isEqualTo(1);
             awaitSeeders(a.infoHash().hex(), 2);
 
-            Path leechDir = Files.createDirectories(dir.resolve("leech"));
-            Path torrent = Files.write(dir.resolve("blob.torrent"),
-                    a.torrentFile(tracker.announceUrl("node-1", "z1", "r1")));
-            Process leecher = new ProcessBuilder(List.of("aria2c", "--dir=" + leechDir,
-                    "--listen-port=" + RedisServer.freePort(), "--enable-dht=false",
-                    "--enable-dht6=false", "--bt-enable-lpd=false", "--enable-peer-exchange=false",
-                    "--seed-time=0", "--bt-tracker-interval=1", "--file-allocation=none",
-                    "--console-log-level=notice", torrent.toString()))
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("aria2.log").toFile())
-                    .start();
-            boolean done = leecher.waitFor(90, TimeUnit.SECONDS);
-            if (!done) {
-                leecher.destroyForcibly();
-            }
-            assertThat(done && leecher.exitValue() == 0).as("aria2c log:\n%s",
-                    Files.readString(dir.resolve("aria2.log"))).isTrue();
+            Path leechDir = download(a, "leech");
             assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(Files.readAllBytes(leechDir.resolve(hex))))).isEqualTo(hex);
             assertThat(s0.uploadedBytes() + s1.uploadedBytes())
                     .isGreaterThanOrEqualTo(bytes.length);
+        }
+    }
+
+    /** Downloads with aria2c through the tracker; returns the download directory. */
+    private static Path download(Metainfo m, String name) throws Exception {
+        Path leechDir = Files.createDirectories(dir.resolve(name));
+        Path torrent = Files.write(dir.resolve(name + ".torrent"),
+                m.torrentFile(tracker.announceUrl("node-" + name, "z1", "r1")));
+        Path log = dir.resolve(name + ".log");
+        Process leecher = new ProcessBuilder(List.of("aria2c", "--dir=" + leechDir,
+                "--listen-port=" + RedisServer.freePort(), "--enable-dht=false",
+                "--enable-dht6=false", "--bt-enable-lpd=false", "--enable-peer-exchange=false",
+                "--seed-time=0", "--bt-tracker-interval=1", "--file-allocation=none",
+                "--console-log-level=notice", torrent.toString()))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean done = leecher.waitFor(90, TimeUnit.SECONDS);
+        if (!done) {
+            leecher.destroyForcibly();
+        }
+        assertThat(done && leecher.exitValue() == 0).as("aria2c log:\n%s",
+                Files.readString(log)).isTrue();
+        return leechDir;
+    }
+
+    @Test
+    void givenUploadLimit_whenALoopbackPeerDownloads_thenTheLimitHolds() throws Exception {
+        byte[] bytes = new byte[3 * 1024 * 1024];
+        new Random(8).nextBytes(bytes);
+        String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        Digest digest = new Digest("sha256", hex);
+        Path seedDir = dir.resolve("limited");
+        Metainfo m = Metainfo.of(blob(seedDir, bytes, hex), digest);
+        tracker.register(m.infoHash().hex(), digest.toString(), bytes.length);
+        int limit = 1024 * 1024;
+        try (SeedingSession s = SeedingSession.start("127.0.0.1", RedisServer.freePort(), limit)) {
+            s.seed(m, seedDir, tracker.announceUrl("origin/limited", null, null));
+            awaitSeeders(m.infoHash().hex(), 1);
+            // Time from the first uploaded byte to 90 % of the blob, as the seeder sees it, so
+            // that client start-up and tracker round trips do not count.
+            long[] firstAndNinety = new long[2];
+            Thread watch = new Thread(() -> {
+                while (firstAndNinety[1] == 0 && !Thread.currentThread().isInterrupted()) {
+                    long up = s.uploadedBytes();
+                    if (up > 0 && firstAndNinety[0] == 0) {
+                        firstAndNinety[0] = System.nanoTime();
+                    }
+                    if (up >= bytes.length * 9L / 10) {
+                        firstAndNinety[1] = System.nanoTime();
+                    }
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            watch.start();
+            download(m, "limited-leech");
+            watch.join(5000);
+            double seconds = (firstAndNinety[1] - firstAndNinety[0]) / 1e9;
+            // 2.7 MiB at 1 MiB/s: about 2.7 s. Without the peer class filter, loopback peers
+            // ignore the cap and the same bytes go in a few hundredths of a second.
+            assertThat(seconds).isGreaterThan(1.5);
         }
     }
 
