@@ -56,6 +56,20 @@ public interface SeederConfig {
     @WithDefault("6881")
     int peerPort();
 
+    /**
+     * Names of all seeder replicas (the StatefulSet's pods). Empty: this replica owns every
+     * blob.
+     */
+    Optional<List<String>> replicas();
+
+    /** How each replica is reached; {name} is replaced by the replica's name. */
+    @WithDefault("http://{name}.rackswarm-seeder:7080")
+    String replicaUrlTemplate();
+
+    /** k: how many replicas own (fetch and seed) each blob. */
+    @WithDefault("2")
+    int owners();
+
     /** Cap on what this replica uploads to all peers together, bytes/s; 0 for none. */
     @WithDefault("0")
     int uploadBytesPerSecond();

@@ -57,6 +57,11 @@ public class PullThrough {
                 .baseUnit("bytes").register(metrics);
     }
 
+    /** The blob's file if this replica holds it. */
+    public java.util.Optional<Path> cached(Digest digest) {
+        return cache.find(digest);
+    }
+
     /** The cached blob, pulled from {@code registry} on a miss, and seeded. */
     public Path blob(String registry, Repository repository, Digest digest) {
         var cached = cache.find(digest);

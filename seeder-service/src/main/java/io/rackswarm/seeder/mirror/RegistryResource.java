@@ -16,7 +16,9 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.resteasy.reactive.PathPart;
@@ -34,12 +36,14 @@ public class RegistryResource {
     private final PullThrough pullThrough;
     private final RegistryClient upstream;
     private final SeederConfig config;
+    private final Ownership ownership;
 
     public RegistryResource(PullThrough pullThrough, RegistryClient upstream,
-            SeederConfig config) {
+            SeederConfig config, Ownership ownership) {
         this.pullThrough = pullThrough;
         this.upstream = upstream;
         this.config = config;
+        this.ownership = ownership;
     }
 
     @GET
@@ -67,6 +71,14 @@ public class RegistryResource {
             boolean body) {
         Repository repository = new Repository(name);
         Digest digest = Digest.parse(digestText);
+        if (pullThrough.cached(digest).isEmpty()) {
+            Optional<URI> owner = ownership.ownerElsewhere(digest);
+            if (owner.isPresent()) {
+                // 307 keeps the method (HEAD stays HEAD); registry clients follow it.
+                return Response.temporaryRedirect(owner.get().resolve("/v2/" + repository
+                        + "/blobs/" + digest + (ns == null ? "" : "?ns=" + ns))).build();
+            }
+        }
         java.nio.file.Path path = pullThrough.blob(registry(ns), repository, digest);
         long size;
         try {
