@@ -24,7 +24,7 @@ if [ "${1:-}" = "--smoke" ]; then
 fi
 
 bin/install-deps wrk opentracker python3
-[ -f tracker-service/target/quarkus-app/quarkus-run.jar ] && [ "$smoke" = false ] \
+[ -f tracker-service/target/quarkus-app/quarkus-run.jar ] \
   || mvn -B -q -ntp -DskipTests -pl tracker-service -am install
 
 work=$(mktemp -d -t rackswarm-bench.XXXXXX)

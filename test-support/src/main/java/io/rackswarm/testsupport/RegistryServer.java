@@ -37,6 +37,20 @@ public final class RegistryServer implements AutoCloseable {
     /** With a user and password, every request needs HTTP basic auth. */
     public static RegistryServer start(Path dir, String user, String password)
             throws IOException, InterruptedException {
+        return start(dir, user, password, null);
+    }
+
+    /**
+     * With a token server, every request needs a Bearer token from it (obtained with the user
+     * and password), as on Docker Hub or Harbor.
+     */
+    public static RegistryServer startWithTokenAuth(Path dir, TokenServer tokens, String user,
+            String password) throws IOException, InterruptedException {
+        return start(dir, user, password, tokens);
+    }
+
+    private static RegistryServer start(Path dir, String user, String password,
+            TokenServer tokens) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         int port = RedisServer.freePort();
         StringBuilder config = new StringBuilder()
@@ -44,7 +58,13 @@ public final class RegistryServer implements AutoCloseable {
                 .append("    rootdirectory: ").append(dir.resolve("data")).append('\n')
                 .append("  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:").append(port)
                 .append('\n');
-        if (user != null) {
+        if (tokens != null) {
+            config.append("auth:\n  token:\n    realm: ").append(tokens.realm())
+                    .append("\n    service: ").append(TokenServer.SERVICE)
+                    .append("\n    issuer: ").append(TokenServer.ISSUER)
+                    .append("\n    rootcertbundle: ").append(tokens.certificatePem())
+                    .append('\n');
+        } else if (user != null) {
             Process htpasswd = new ProcessBuilder("htpasswd", "-Bbn", user, password)
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             byte[] line = htpasswd.getInputStream().readAllBytes();

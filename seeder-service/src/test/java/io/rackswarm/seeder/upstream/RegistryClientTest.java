@@ -9,6 +9,7 @@ import io.rackswarm.seeder.cache.BlobCache;
 import io.rackswarm.testsupport.OciLayout;
 import io.rackswarm.testsupport.RedisServer;
 import io.rackswarm.testsupport.RegistryServer;
+import io.rackswarm.testsupport.TokenServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,8 @@ class RegistryClientTest {
 
     static RegistryServer open;
     static RegistryServer locked;
+    static TokenServer tokens;
+    static RegistryServer bearer;
     static OciLayout.Image amd64;
     static OciLayout.Image arm64;
     static OciLayout.Blob index;
@@ -50,6 +53,10 @@ class RegistryClientTest {
         open.push(multi.dir(), "v2", "team/multi", "v2");
         locked = RegistryServer.start(dir.resolve("locked"), "puller", "s3cret-pass");
         locked.push(single.dir(), "v1", "private/app", "v1");
+        tokens = TokenServer.start(dir.resolve("tokens"), "hubuser", "hub-pass-123");
+        bearer = RegistryServer.startWithTokenAuth(dir.resolve("bearer"), tokens, "hubuser",
+                "hub-pass-123");
+        bearer.push(single.dir(), "v1", "org/private", "v1");
     }
 
     @AfterAll
@@ -59,6 +66,12 @@ class RegistryClientTest {
         }
         if (locked != null) {
             locked.close();
+        }
+        if (bearer != null) {
+            bearer.close();
+        }
+        if (tokens != null) {
+            tokens.close();
         }
     }
 
@@ -121,6 +134,26 @@ class RegistryClientTest {
                 "{\"auths\":{\"http://" + locked.host() + "\":{\"auth\":\"" + auth + "\"}}}");
         Manifest m = client(fromSecret, locked.host()).manifest(ref);
         assertThat(m.digest().toString()).isEqualTo(amd64.manifest().digest());
+    }
+
+    @Test
+    void givenRegistryDemandingBearerTokens_thenTheChallengeFlowIsFollowedAndTokensReused()
+            throws Exception {
+        Reference ref = Reference.parse(bearer.host() + "/org/private:v1");
+        assertThatThrownBy(() -> client(Credentials.none(), bearer.host()).manifest(ref))
+                .isInstanceOf(UpstreamException.class).hasMessageContaining("refused a token");
+        Credentials login = Credentials.of(java.util.Map.of(bearer.host(),
+                new Credentials.Login("hubuser", "hub-pass-123")));
+        RegistryClient c = client(login, bearer.host());
+        int before = tokens.tokensIssued();
+        Manifest m = c.manifest(ref);
+        assertThat(m.digest().toString()).isEqualTo(amd64.manifest().digest());
+        OciLayout.Blob layer = amd64.layers().get(0);
+        try (var in = c.blob(bearer.host(), ref.repository(), Digest.parse(layer.digest()))) {
+            assertThat(in.readAllBytes()).isEqualTo(layer.bytes());
+        }
+        // One token for the repository serves the manifest and the blob.
+        assertThat(tokens.tokensIssued() - before).isEqualTo(1);
     }
 
     @Test
