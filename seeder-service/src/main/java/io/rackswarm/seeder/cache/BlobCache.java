@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +43,7 @@ public final class BlobCache {
     private final Map<Digest, CompletableFuture<Path>> inFlight = new ConcurrentHashMap<>();
     private long usedBytes;
     private long reservedBytes;
+    private volatile java.util.function.Consumer<Digest> onEvict = d -> { };
 
     private BlobCache(Path root, long budgetBytes) throws IOException {
         this.blobs = Files.createDirectories(root.resolve("blobs").resolve("sha256"));
@@ -93,6 +95,11 @@ public final class BlobCache {
                 usedBytes += size;
             }
         }
+    }
+
+    /** Told of every evicted blob, after its file is gone (the seeder stops seeding it). */
+    public void onEvict(java.util.function.Consumer<Digest> listener) {
+        this.onEvict = listener;
     }
 
     /** The blob's file if it is cached; counts as a use for LRU. */
@@ -221,7 +228,16 @@ public final class BlobCache {
     }
 
     /** Makes room for a blob by evicting least recently used, unleased blobs. */
-    private synchronized void reserve(Digest digest, long size) {
+    private void reserve(Digest digest, long size) {
+        List<Digest> evicted = new java.util.ArrayList<>();
+        try {
+            reserve(digest, size, evicted);
+        } finally {
+            evicted.forEach(onEvict);
+        }
+    }
+
+    private synchronized void reserve(Digest digest, long size, List<Digest> evicted) {
         if (size < 0 || size > budgetBytes) {
             throw new CacheFullException("blob " + digest + " of " + size
                     + " bytes exceeds the cache budget of " + budgetBytes, null);
@@ -238,6 +254,7 @@ public final class BlobCache {
                 continue;
             }
             usedBytes -= e.getValue();
+            evicted.add(e.getKey());
             lru.remove();
         }
         if (usedBytes + reservedBytes + size > budgetBytes) {
@@ -275,8 +292,8 @@ public final class BlobCache {
     }
 
     /** Cached digests, least recently used first. */
-    public synchronized java.util.List<Digest> digests() {
-        return java.util.List.copyOf(entries.keySet());
+    public synchronized List<Digest> digests() {
+        return List.copyOf(entries.keySet());
     }
 
     private Path path(Digest digest) {

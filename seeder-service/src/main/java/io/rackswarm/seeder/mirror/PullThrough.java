@@ -48,6 +48,7 @@ public class PullThrough {
         this.misses = metrics.counter("rackswarm.seeder.cache.misses");
         this.pulledBytes = Counter.builder("rackswarm.seeder.upstream.pulled").baseUnit("bytes")
                 .register(metrics);
+        cache.onEvict(this::evicted);
         Gauge.builder("rackswarm.seeder.cache.size", cache, BlobCache::usedBytes)
                 .baseUnit("bytes").register(metrics);
         Gauge.builder("rackswarm.seeder.cache.entries", cache, BlobCache::size).register(metrics);
@@ -55,6 +56,14 @@ public class PullThrough {
                 SeedingSession::torrentsSeeded).register(metrics);
         Gauge.builder("rackswarm.seeder.peers.uploaded", seeding, SeedingSession::uploadedBytes)
                 .baseUnit("bytes").register(metrics);
+    }
+
+    private void evicted(Digest digest) {
+        Metainfo m = published.remove(digest);
+        if (m != null) {
+            seeding.stop(m.infoHash());
+            LOG.infof("evicted %s: no longer seeding %s", digest, m.infoHash());
+        }
     }
 
     /** The blob's file if this replica holds it. */

@@ -105,6 +105,14 @@ public final class SeedingSession implements AutoCloseable {
         session.swig().set_peer_class_filter(filter);
     }
 
+    /** Stops seeding a torrent (its blob left the cache); the files are not touched. */
+    public void stop(InfoHash infoHash) {
+        TorrentHandle h = seeded.remove(infoHash);
+        if (h != null && h.isValid()) {
+            session.remove(h);
+        }
+    }
+
     public int torrentsSeeded() {
         return seeded.size();
     }

@@ -133,6 +133,8 @@ class BlobCacheTest {
     @Test
     void givenBudgetReached_thenLeastRecentlyUsedUnleasedBlobsAreEvicted() throws Exception {
         BlobCache cache = BlobCache.open(root, 3000);
+        List<Digest> evicted = new ArrayList<>();
+        cache.onEvict(evicted::add);
         byte[] a = bytes(1000, 10);
         byte[] b = bytes(1000, 11);
         byte[] c = bytes(1000, 12);
@@ -146,6 +148,7 @@ class BlobCacheTest {
             assertThat(cache.find(digest(a))).isPresent();
             assertThat(cache.find(digest(b))).isPresent();
             assertThat(cache.find(digest(c))).isEmpty();
+            assertThat(evicted).containsExactly(digest(c));
             assertThat(Files.exists(held.path())).isTrue();
         }
         assertThat(cache.usedBytes()).isEqualTo(3000);
@@ -179,6 +182,30 @@ class BlobCacheTest {
         assertThat(second.size()).isEqualTo(1);
         assertThat(second.usedBytes()).isEqualTo(4000);
         assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void givenDiskFillsUpMidway_thenCacheFullAndEarlierBlobsIntact() throws Exception {
+        Path small = Files.createDirectories(root.resolve("small"));
+        boolean mounted = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs",
+                small.toString()).start().waitFor() == 0;
+        org.junit.jupiter.api.Assumptions.assumeTrue(mounted,
+                "needs root to mount a 1 MiB tmpfs; runs in CI");
+        try {
+            BlobCache cache = BlobCache.open(small, 100_000_000);
+            byte[] kept = bytes(100_000, 40);
+            cache.fetch(digest(kept), kept.length, serving(kept), n -> { });
+            byte[] big = bytes(2_000_000, 41);
+            assertThatThrownBy(() -> cache.fetch(digest(big), big.length, serving(big), n -> { }))
+                    .isInstanceOf(CacheFullException.class).hasMessageContaining("disk full");
+            assertThat(cache.find(digest(big))).isEmpty();
+            assertThat(Files.readAllBytes(cache.find(digest(kept)).orElseThrow())).isEqualTo(kept);
+            try (var s = Files.list(small.resolve("tmp"))) {
+                assertThat(s.toList()).isEmpty();
+            }
+        } finally {
+            new ProcessBuilder("umount", small.toString()).start().waitFor();
+        }
     }
 
     @Test
