@@ -18,19 +18,7 @@ if [ ! -f seeder-service/target/quarkus-app/quarkus-run.jar ] \
   mvn -B -q -ntp -DskipTests install
 fi
 
-work=$(mktemp -d -t rackswarm-seeder-bench.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_http() { # url
-  for _ in $(seq 1 120); do curl -fs -o /dev/null "$1" && return 0; sleep 0.5; done
-  echo "not up: $1" >&2; return 1
-}
+. e2e/bench/lib.sh
 java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
 REG=$(free_port); REDIS=$(free_port); TRACKER=$(free_port); SEEDER=$(free_port); PEER=$(free_port)
 SECRET=bench-announce-secret-0123456789

@@ -27,16 +27,7 @@ bin/install-deps wrk opentracker python3
 [ -f tracker-service/target/quarkus-app/quarkus-run.jar ] \
   || mvn -B -q -ntp -DskipTests -pl tracker-service -am install
 
-work=$(mktemp -d -t rackswarm-bench.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. e2e/bench/lib.sh
 REDIS_PORT=$(free_port); TRACKER_PORT=$(free_port); OT_PORT=$(free_port)
 SECRET=bench-announce-secret-0123456789
 ADMIN=bench-admin-token-0123456789
@@ -70,11 +61,7 @@ opentracker -i 127.0.0.1 -p "$OT_PORT" -P "$OT_PORT" -d "$work/ot" -w /whitelist
   > "$work/opentracker.log" 2>&1 &
 pids+=($!)
 
-for _ in $(seq 1 120); do
-  curl -fs "http://127.0.0.1:$TRACKER_PORT/q/health/ready" >/dev/null 2>&1 && break
-  sleep 0.5
-done
-curl -fs "http://127.0.0.1:$TRACKER_PORT/q/health/ready" >/dev/null || { cat "$work/tracker.log"; exit 1; }
+wait_http "http://127.0.0.1:$TRACKER_PORT/q/health/ready" "$work/tracker.log"
 
 python3 - "$work/hashes" "$TRACKER_PORT" "$ADMIN" <<'PY'
 import hashlib, json, sys, urllib.request

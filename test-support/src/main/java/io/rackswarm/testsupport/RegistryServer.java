@@ -2,9 +2,6 @@ package io.rackswarm.testsupport;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,23 +82,12 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     private void awaitUp() throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline && process.isAlive()) {
-            try {
-                int status = http.send(HttpRequest.newBuilder(URI.create(url() + "/v2/")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (status == 200 || status == 401) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // starting
-            }
-            Thread.sleep(100);
+        if (!Processes.awaitHttp(process, URI.create(url() + "/v2/"),
+                status -> status == 200 || status == 401, Duration.ofSeconds(20))) {
+            close();
+            throw new IllegalStateException("docker-registry did not start:\n"
+                    + Files.readString(dir.resolve("registry.log")));
         }
-        close();
-        throw new IllegalStateException("docker-registry did not start:\n"
-                + Files.readString(dir.resolve("registry.log")));
     }
 
     public String host() {
@@ -133,13 +119,6 @@ public final class RegistryServer implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Processes.stop(process);
     }
 }

@@ -57,23 +57,12 @@ public final class TrackerProcess implements AutoCloseable {
     }
 
     private void awaitReady(Path logDir) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                break;
-            }
-            try {
-                if (get("/q/health/ready").statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(200);
+        if (!Processes.awaitHttp(process, URI.create(baseUrl() + "/q/health/ready"),
+                status -> status == 200, Duration.ofSeconds(60))) {
+            close();
+            throw new IllegalStateException("tracker did not become ready:\n"
+                    + Files.readString(logDir.resolve("tracker.log")));
         }
-        close();
-        throw new IllegalStateException("tracker did not become ready:\n"
-                + Files.readString(logDir.resolve("tracker.log")));
     }
 
     public String baseUrl() {
@@ -105,21 +94,9 @@ public final class TrackerProcess implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
-                .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Processes.stop(process);
         redis.stop();
     }
 }

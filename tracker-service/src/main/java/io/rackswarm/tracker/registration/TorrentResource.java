@@ -13,6 +13,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -73,12 +74,7 @@ public class TorrentResource {
     public Uni<Response> get(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
             @PathParam("infohash") String infohash) {
         admin.check(auth);
-        InfoHash ih;
-        try {
-            ih = InfoHash.ofHex(infohash);
-        } catch (IllegalArgumentException e) {
-            return Uni.createFrom().item(error(400, e.getMessage()));
-        }
+        InfoHash ih = infoHash(infohash);
         return store.find(ih).map(info -> info.map(i -> Response.ok(i).build())
                 .orElseGet(() -> error(404, "info-hash " + ih.hex() + " is not registered")));
     }
@@ -109,14 +105,18 @@ public class TorrentResource {
     public Uni<Response> unregister(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
             @PathParam("infohash") String infohash) {
         admin.check(auth);
-        InfoHash ih;
-        try {
-            ih = InfoHash.ofHex(infohash);
-        } catch (IllegalArgumentException e) {
-            return Uni.createFrom().item(error(400, e.getMessage()));
-        }
+        InfoHash ih = infoHash(infohash);
         return store.unregister(ih).map(removed -> removed ? Response.noContent().build()
                 : error(404, "info-hash " + ih.hex() + " is not registered"));
+    }
+
+    /** The path's info-hash; a malformed one ends the request with a 400. */
+    private static InfoHash infoHash(String hex) {
+        try {
+            return InfoHash.ofHex(hex);
+        } catch (IllegalArgumentException e) {
+            throw new WebApplicationException(error(400, e.getMessage()));
+        }
     }
 
     static Response error(int status, String message) {
