@@ -3,7 +3,9 @@
 #   1. directly from docker-registry (the baseline),
 #   2. through the seeder with a cold cache (pull-through: fetch, verify, store, serve),
 #   3. through the seeder again (cache hit),
-#   4. over BitTorrent from the seeder by aria2c through the tracker (seeding upload).
+#   4. over BitTorrent from the seeders by aria2c through the tracker (seeding upload),
+# after checking that a second seeder replica, started separately, derives the same info-hash
+# and joins the same swarm.
 #
 #   e2e/bench/seeder-pull.sh            SIZE_MB=256
 #   e2e/bench/seeder-pull.sh --smoke    SIZE_MB=16; fails if any step fails
@@ -21,6 +23,7 @@ fi
 . e2e/bench/lib.sh
 java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
 REG=$(free_port); REDIS=$(free_port); TRACKER=$(free_port); SEEDER=$(free_port); PEER=$(free_port)
+SEEDER1=$(free_port); PEER1=$(free_port)
 SECRET=bench-announce-secret-0123456789
 ADMIN=bench-admin-token-0123456789
 
@@ -41,17 +44,22 @@ RACKSWARM_TRACKER_ANNOUNCE_SECRETS=$SECRET RACKSWARM_TRACKER_ADMIN_TOKEN=$ADMIN 
   QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$REDIS" QUARKUS_HTTP_HOST=127.0.0.1 PORT=$TRACKER \
   java -jar tracker-service/target/quarkus-app/quarkus-run.jar > "$work/tracker.log" 2>&1 &
 pids+=($!)
-LD_PRELOAD="$java_home/lib/libjsig.so" RACKSWARM_SEEDER_CACHE_DIR="$work/cache" \
-  RACKSWARM_SEEDER_DEFAULT_REGISTRY="127.0.0.1:$REG" \
-  RACKSWARM_SEEDER_PLAIN_HTTP_REGISTRIES="127.0.0.1:$REG" \
-  RACKSWARM_SEEDER_TRACKER_URL="http://127.0.0.1:$TRACKER" \
-  RACKSWARM_SEEDER_TRACKER_ADMIN_TOKEN=$ADMIN RACKSWARM_SEEDER_ANNOUNCE_SECRET=$SECRET \
-  RACKSWARM_SEEDER_PEER_PORT=$PEER QUARKUS_HTTP_HOST=127.0.0.1 PORT=$SEEDER \
-  java -jar seeder-service/target/quarkus-app/quarkus-run.jar > "$work/seeder.log" 2>&1 &
-pids+=($!)
+start_seeder() { # name http-port peer-port
+  LD_PRELOAD="$java_home/lib/libjsig.so" RACKSWARM_SEEDER_CACHE_DIR="$work/cache-$1" \
+    RACKSWARM_SEEDER_REPLICA_NAME="$1" RACKSWARM_SEEDER_DEFAULT_REGISTRY="127.0.0.1:$REG" \
+    RACKSWARM_SEEDER_PLAIN_HTTP_REGISTRIES="127.0.0.1:$REG" \
+    RACKSWARM_SEEDER_TRACKER_URL="http://127.0.0.1:$TRACKER" \
+    RACKSWARM_SEEDER_TRACKER_ADMIN_TOKEN=$ADMIN RACKSWARM_SEEDER_ANNOUNCE_SECRET=$SECRET \
+    RACKSWARM_SEEDER_PEER_PORT=$3 QUARKUS_HTTP_HOST=127.0.0.1 PORT=$2 \
+    java -jar seeder-service/target/quarkus-app/quarkus-run.jar > "$work/$1.log" 2>&1 &
+  pids+=($!)
+}
+start_seeder seeder-0 "$SEEDER" "$PEER"
+start_seeder seeder-1 "$SEEDER1" "$PEER1"
 wait_http "http://127.0.0.1:$REG/v2/"
 wait_http "http://127.0.0.1:$TRACKER/q/health/ready"
-wait_http "http://127.0.0.1:$SEEDER/q/health/ready"
+wait_http "http://127.0.0.1:$SEEDER/q/health/ready" "$work/seeder-0.log"
+wait_http "http://127.0.0.1:$SEEDER1/q/health/ready" "$work/seeder-1.log"
 
 # The blob, uploaded monolithically through the registry API.
 head -c $((SIZE_MB * 1024 * 1024)) /dev/urandom > "$work/blob"
@@ -77,8 +85,26 @@ echo "$direct"
 timed_get "seeder, cold cache (pull-through)" "http://127.0.0.1:$SEEDER/v2/bench/blob/blobs/$digest?ns=127.0.0.1:$REG"
 timed_get "seeder, cache hit" "http://127.0.0.1:$SEEDER/v2/bench/blob/blobs/$digest"
 
-# Seeding upload: aria2c fetches the blob over BitTorrent from the seeder via the tracker.
-curl -fsS -o "$work/blob.torrent" "http://127.0.0.1:$SEEDER/api/v1/metainfo/$digest?repository=bench/blob"
+# A second replica, started separately, must derive the same torrent and join the swarm.
+ih0=$(curl -fsS -D - -o "$work/blob.torrent" \
+  "http://127.0.0.1:$SEEDER/api/v1/metainfo/$digest?repository=bench/blob" \
+  | awk -F': ' 'tolower($1)=="x-rackswarm-info-hash" {print $2}' | tr -d '\r')
+ih1=$(curl -fsS -D - -o "$work/blob-1.torrent" \
+  "http://127.0.0.1:$SEEDER1/api/v1/metainfo/$digest?repository=bench/blob" \
+  | awk -F': ' 'tolower($1)=="x-rackswarm-info-hash" {print $2}' | tr -d '\r')
+cmp -s "$work/blob.torrent" "$work/blob-1.torrent" && [ -n "$ih0" ] && [ "$ih0" = "$ih1" ] \
+  || { echo "replicas disagree: $ih0 vs $ih1" >&2; exit 1; }
+seeders=0
+for _ in $(seq 1 60); do
+  seeders=$(curl -fsS -H "Authorization: Bearer $ADMIN" \
+    "http://127.0.0.1:$TRACKER/api/v1/torrents/$ih0" | python3 -c 'import json,sys; print(json.load(sys.stdin)["seeders"])')
+  [ "$seeders" -ge 2 ] && break
+  sleep 0.5
+done
+[ "$seeders" -ge 2 ] || { echo "tracker sees $seeders seeders, expected 2" >&2; exit 1; }
+echo "two replicas started separately: same info-hash $ih0, one swarm with $seeders seeders"
+
+# Seeding upload: aria2c fetches the blob over BitTorrent from the seeders via the tracker.
 token=$(RACKSWARM_ANNOUNCE_SECRET=$SECRET java -cp core/target/classes \
   io.rackswarm.core.token.AnnounceToken bench-node)
 python3 - "$work/blob.torrent" "http://127.0.0.1:$TRACKER/announce?token=$token&zone=z1&rack=r1" <<'PY'
@@ -99,6 +125,6 @@ aria2c --dir="$work/aria2" --listen-port="$(free_port)" --enable-dht=false --ena
 end=$(date +%s.%N)
 [ "sha256:$(sha256sum "$work/aria2/${digest#sha256:}" | cut -d' ' -f1)" = "$digest" ] \
   || { echo "BitTorrent download: wrong bytes" >&2; exit 1; }
-python3 -c "d=$end-$start; print('%-34s %8.2f s %9.1f MB/s' % ('seeder -> aria2c over BitTorrent', d, $SIZE_MB/d))"
-echo "seeder metrics:"
+python3 -c "d=$end-$start; print('%-34s %8.2f s %9.1f MB/s' % ('seeders -> aria2c over BitTorrent', d, $SIZE_MB/d))"
+echo "seeder-0 metrics:"
 curl -fsS "http://127.0.0.1:$SEEDER/q/metrics" | grep -E '^rackswarm_seeder_(cache_hits|cache_misses|upstream_pulled|peers_uploaded|torrents_seeded)' | sed 's/^/  /'
