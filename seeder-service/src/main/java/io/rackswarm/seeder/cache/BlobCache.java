@@ -283,6 +283,11 @@ public final class BlobCache {
         return Optional.of(new Lease(digest));
     }
 
+    /** Whether a lease holds the blob (it is being served or seeded). */
+    public boolean isLeased(Digest digest) {
+        return leases.containsKey(digest);
+    }
+
     public synchronized long usedBytes() {
         return usedBytes;
     }

@@ -66,6 +66,23 @@ public class PullThrough {
         }
     }
 
+    /**
+     * The blob, pulled through if missing, held against eviction until the lease is closed
+     * (when the response has been sent).
+     */
+    public BlobCache.Lease leaseBlob(String registry, Repository repository, Digest digest) {
+        // Eviction can strike between caching and leasing under budget pressure; try again.
+        for (int attempt = 0; attempt < 3; attempt++) {
+            blob(registry, repository, digest);
+            var lease = cache.lease(digest);
+            if (lease.isPresent()) {
+                return lease.get();
+            }
+        }
+        throw new io.rackswarm.seeder.cache.CacheFullException("blob " + digest
+                + " was evicted as soon as it was cached: the cache budget is too small", null);
+    }
+
     /** The blob's file if this replica holds it. */
     public java.util.Optional<Path> cached(Digest digest) {
         return cache.find(digest);

@@ -12,7 +12,10 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
+import io.vertx.ext.web.RoutingContext;
+import io.rackswarm.seeder.cache.BlobCache;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -56,19 +59,21 @@ public class RegistryResource {
     @GET
     @Path("/{name: .+}/blobs/{digest}")
     public Response blob(@PathParam("name") String name, @PathParam("digest") String digest,
-            @QueryParam("ns") String ns, @HeaderParam("Range") String range) {
-        return serveBlob(name, digest, ns, range, true);
+            @QueryParam("ns") String ns, @HeaderParam("Range") String range,
+            @Context RoutingContext response) {
+        return serveBlob(name, digest, ns, range, response);
     }
 
     @HEAD
     @Path("/{name: .+}/blobs/{digest}")
     public Response blobHead(@PathParam("name") String name, @PathParam("digest") String digest,
             @QueryParam("ns") String ns) {
-        return serveBlob(name, digest, ns, null, false);
+        return serveBlob(name, digest, ns, null, null);
     }
 
+    /** @param body where the bytes go, or null for HEAD */
     private Response serveBlob(String name, String digestText, String ns, String range,
-            boolean body) {
+            RoutingContext body) {
         Repository repository = new Repository(name);
         Digest digest = Digest.parse(digestText);
         if (pullThrough.cached(digest).isEmpty()) {
@@ -79,12 +84,20 @@ public class RegistryResource {
                         + "/blobs/" + digest + (ns == null ? "" : "?ns=" + ns))).build();
             }
         }
-        java.nio.file.Path path = pullThrough.blob(registry(ns), repository, digest);
+        BlobCache.Lease lease = pullThrough.leaseBlob(registry(ns), repository, digest);
+        java.nio.file.Path path = lease.path();
         long size;
         try {
             size = Files.size(path);
         } catch (IOException e) {
+            lease.close();
             throw new UncheckedIOException(e);
+        }
+        if (body == null) {
+            lease.close();
+        } else {
+            // The file is sent after this method returns; it must not be evicted until then.
+            body.addEndHandler(done -> lease.close());
         }
         long from = 0;
         long to = size - 1;
@@ -92,6 +105,7 @@ public class RegistryResource {
         if (range != null) {
             Matcher m = RANGE.matcher(range.trim());
             if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
+                lease.close();
                 return OciError.of(416, "RANGE_INVALID", "unsupported Range: " + range);
             }
             if (m.group(1).isEmpty()) {
@@ -102,6 +116,7 @@ public class RegistryResource {
                         Long.parseLong(m.group(2)));
             }
             if (from > to || from >= size) {
+                lease.close();
                 return Response.status(416).header("Content-Range", "bytes */" + size).build();
             }
             status = 206;
@@ -114,7 +129,7 @@ public class RegistryResource {
         if (status == 206) {
             r.header("Content-Range", "bytes " + from + "-" + to + "/" + size);
         }
-        if (body) {
+        if (body != null) {
             // Sent by the HTTP layer straight from the file (sendfile where it can).
             r.entity(new PathPart(path, from, to - from + 1));
         }

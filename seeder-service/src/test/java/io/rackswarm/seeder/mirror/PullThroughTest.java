@@ -70,6 +70,23 @@ class PullThroughTest {
         assertThat(UpstreamResource.tracker.torrentInfo(infoHash)).contains(digest);
     }
 
+    @jakarta.inject.Inject
+    io.rackswarm.seeder.cache.BlobCache cache;
+
+    @Test
+    void givenServedBlob_whenTheResponseIsDone_thenItsLeaseIsReleased() throws Exception {
+        OciLayout.Blob b = layer();
+        given().get(blobPath(b)).then().statusCode(200);
+        given().header("Range", "bytes=0-9").get(blobPath(b)).then().statusCode(206);
+        given().head(blobPath(b)).then().statusCode(200);
+        io.rackswarm.core.oci.Digest d = io.rackswarm.core.oci.Digest.parse(b.digest());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (cache.isLeased(d) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(cache.isLeased(d)).as("lease leaked: the blob could never be evicted").isFalse();
+    }
+
     @Test
     void givenRange_thenPartialContent() {
         OciLayout.Blob b = layer();
