@@ -14,15 +14,19 @@
 -- A peer record is "joined,progress,left,lastSeen,origin,port,ip,region,zone,rack".
 
 local torrent, peers, seeds, origins, racks = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local meta = redis.call('HMGET', torrent, 'size', 'maintainedAt')
+local meta = redis.call('HMGET', torrent, 'size', 'maintainedAt', 'downloaded')
 local size = meta[1]
 if not size then
   return {-1}
 end
 
-local now = tonumber(ARGV[1])
+-- Numbers that only travel into records stay strings: Lua formats numbers with printf.
+local nowS = ARGV[1]
+local now = tonumber(nowS)
 local ttl = tonumber(ARGV[2])
-local event, pk, left, origin = ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6]
+local event, pk, leftS, origin = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local left = tonumber(leftS)
+local downloaded = tonumber(meta[3] or '0')
 local prefix = ARGV[12]
 local keyTtl = tonumber(ARGV[15])
 
@@ -33,7 +37,7 @@ end
 local function parse(rec)
   local j, p, l, s, o, region, zone, rack = string.match(rec,
     '^(%d+),(%d+),(%d+),(%d+),(%d),%d+,[^,]*,([^,]*),([^,]*),([^,]*)$')
-  return tonumber(j), tonumber(p), tonumber(l), o, rackKey(region, zone, rack), tonumber(s)
+  return j, p, tonumber(l), o, rackKey(region, zone, rack), tonumber(s)
 end
 
 local function leaveGroup(o, rk, member)
@@ -83,14 +87,13 @@ if old then
   finished = left == 0 and ol > 0
 end
 if finished then
-  redis.call('HINCRBY', torrent, 'downloaded', 1)
+  downloaded = redis.call('HINCRBY', torrent, 'downloaded', 1)
   redis.call('HSETNX', torrent, 'firstCompleted', now)
   redis.call('HSET', torrent, 'lastCompleted', now)
 end
 
 local function counts()
-  return redis.call('SCARD', seeds), redis.call('HLEN', peers),
-    tonumber(redis.call('HGET', torrent, 'downloaded') or '0')
+  return redis.call('SCARD', seeds), redis.call('HLEN', peers), downloaded
 end
 
 if event == 'stopped' then
@@ -102,7 +105,7 @@ if event == 'stopped' then
 end
 
 local rk = rackKey(ARGV[9], ARGV[10], ARGV[11])
-local joined, progress = now, now
+local joined, progress = nowS, nowS
 local joinsGroup = true
 if old then
   joined = oj
@@ -118,7 +121,7 @@ else
   redis.call('HSETNX', torrent, 'firstStarted', now)
 end
 
-local rec = joined .. ',' .. progress .. ',' .. left .. ',' .. now .. ',' .. origin .. ','
+local rec = joined .. ',' .. progress .. ',' .. leftS .. ',' .. nowS .. ',' .. origin .. ','
   .. ARGV[7] .. ',' .. ARGV[8] .. ',' .. ARGV[9] .. ',' .. ARGV[10] .. ',' .. ARGV[11]
 -- Keys that appear between two maintenance runs get their expiry at once, so that nothing
 -- outlives a swarm that goes quiet.
