@@ -4,19 +4,15 @@ import static io.rackswarm.tracker.testing.TrackerClient.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.rackswarm.core.bencode.BDict;
-import io.rackswarm.core.torrent.InfoHash;
 import io.rackswarm.tracker.testing.RedisServerResource;
-import io.rackswarm.tracker.testing.Registrations;
+import io.rackswarm.tracker.testing.RegisteredSwarm;
 import io.rackswarm.tracker.testing.TrackerClient;
 import java.net.InetAddress;
-import java.net.URL;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -25,19 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every bad announce gets a failure reason naming the problem, and Redis stays as it was. */
 @QuarkusTest
 @WithTestResource(RedisServerResource.class)
-class AnnounceRefusalTest {
-
-    @TestHTTPResource("/")
-    URL base;
-
-    TrackerClient tracker;
-    InfoHash ih;
-
-    @BeforeEach
-    void setUp() {
-        tracker = new TrackerClient(base);
-        ih = Registrations.registered(1000);
-    }
+class AnnounceRefusalTest extends RegisteredSwarm {
 
     static Stream<Arguments> badAnnounces() {
         return Stream.of(

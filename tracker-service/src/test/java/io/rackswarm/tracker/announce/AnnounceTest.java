@@ -8,34 +8,19 @@ import static io.rackswarm.tracker.testing.TrackerClient.integer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.rackswarm.core.bencode.BDict;
 import io.rackswarm.core.bencode.BString;
-import io.rackswarm.core.torrent.InfoHash;
 import io.rackswarm.tracker.testing.RedisServerResource;
+import io.rackswarm.tracker.testing.RegisteredSwarm;
 import io.rackswarm.tracker.testing.Registrations;
 import io.rackswarm.tracker.testing.TrackerClient;
-import java.net.URL;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(RedisServerResource.class)
-class AnnounceTest {
-
-    @TestHTTPResource("/")
-    URL base;
-
-    TrackerClient tracker;
-    InfoHash ih;
-
-    @BeforeEach
-    void setUp() {
-        tracker = new TrackerClient(base);
-        ih = Registrations.registered(1000);
-    }
+class AnnounceTest extends RegisteredSwarm {
 
     @Test
     void givenRegisteredTorrentAndValidToken_whenPeersAnnounce_thenEachLearnsTheOthersCompactly() {

@@ -4,16 +4,12 @@ import static io.rackswarm.tracker.testing.TrackerClient.compactPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.rackswarm.core.torrent.InfoHash;
 import io.rackswarm.tracker.auth.AnnounceAuthorizer;
 import io.rackswarm.tracker.testing.RedisServerResource;
-import io.rackswarm.tracker.testing.Registrations;
+import io.rackswarm.tracker.testing.RegisteredSwarm;
 import io.rackswarm.tracker.testing.TrackerClient;
-import java.net.URL;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,19 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(RedisServerResource.class)
-class TopologyHandoutTest {
-
-    @TestHTTPResource("/")
-    URL base;
-
-    TrackerClient tracker;
-    InfoHash ih;
-
-    @BeforeEach
-    void setUp() {
-        tracker = new TrackerClient(base);
-        ih = Registrations.registered(1000);
-    }
+class TopologyHandoutTest extends RegisteredSwarm {
 
     private List<Integer> announce(int peer, String zone, String rack) {
         return compactPorts(tracker.announce(ih, peer).at("eu", zone, rack).send());
