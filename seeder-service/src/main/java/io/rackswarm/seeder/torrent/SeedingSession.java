@@ -28,6 +28,8 @@ import org.libtorrent4j.swig.settings_pack;
  */
 public final class SeedingSession implements AutoCloseable {
 
+    private static final int ACTIVE_TORRENTS = 100_000;
+
     private final SessionManager session;
     private final Map<InfoHash, TorrentHandle> seeded = new ConcurrentHashMap<>();
 
@@ -64,6 +66,11 @@ public final class SeedingSession implements AutoCloseable {
         settings.setString(settings_pack.string_types.listen_interfaces.swigValue(),
                 listenHost + ":" + listenPort);
         settings.uploadRateLimit(uploadBytesPerSecond);
+        // libtorrent queues auto-managed torrents beyond 5 active seeds by default; a seeder
+        // holds hundreds of blobs and every one must stay announced and seeding.
+        settings.activeSeeds(ACTIVE_TORRENTS);
+        settings.activeLimit(ACTIVE_TORRENTS);
+        settings.activeTrackerLimit(ACTIVE_TORRENTS);
         SessionManager session = new SessionManager(false);
         session.start(new SessionParams(settings));
         everyPeerGlobal(session);

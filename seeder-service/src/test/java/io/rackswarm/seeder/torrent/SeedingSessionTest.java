@@ -140,6 +140,32 @@ class SeedingSessionTest {
         }
     }
 
+    @Test
+    void givenManyBlobs_whenSeededByOneSession_thenEveryOneIsAnnouncedAsSeeded() throws Exception {
+        Path many = dir.resolve("many");
+        List<Metainfo> torrents = new java.util.ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            byte[] bytes = new byte[20_000 + i];
+            new Random(100 + i).nextBytes(bytes);
+            String hex = HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(bytes));
+            Metainfo m = Metainfo.of(blob(many, bytes, hex), new Digest("sha256", hex));
+            tracker.register(m.infoHash().hex(), m.digest().toString(), bytes.length);
+            torrents.add(m);
+        }
+        try (SeedingSession s = SeedingSession.start("127.0.0.1", RedisServer.freePort())) {
+            for (Metainfo m : torrents) {
+                s.seed(m, many, tracker.announceUrl("origin/many", null, null));
+            }
+            assertThat(s.torrentsSeeded()).isEqualTo(24);
+            // libtorrent queues auto-managed torrents beyond its active limits (5 seeds by
+            // default): every one of them must still reach the tracker.
+            for (Metainfo m : torrents) {
+                awaitSeeders(m.infoHash().hex(), 1);
+            }
+        }
+    }
+
     private static void awaitSeeders(String infoHash, int seeders) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         String info = "";
