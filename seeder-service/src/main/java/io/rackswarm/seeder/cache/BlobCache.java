@@ -44,6 +44,7 @@ public final class BlobCache {
     private long usedBytes;
     private long reservedBytes;
     private volatile java.util.function.Consumer<Digest> onEvict = d -> { };
+    private volatile java.util.function.Predicate<Digest> busy = d -> false;
 
     private BlobCache(Path root, long budgetBytes) throws IOException {
         this.blobs = Files.createDirectories(root.resolve("blobs").resolve("sha256"));
@@ -100,6 +101,14 @@ public final class BlobCache {
     /** Told of every evicted blob, after its file is gone (the seeder stops seeding it). */
     public void onEvict(java.util.function.Consumer<Digest> listener) {
         this.onEvict = listener;
+    }
+
+    /**
+     * Blobs for which {@code inUse} holds are not evicted either, like leased ones: the seeder
+     * passes "is being downloaded by peers right now", so a rollout in flight keeps its origin.
+     */
+    public void keepWhile(java.util.function.Predicate<Digest> inUse) {
+        this.busy = inUse;
     }
 
     /** The blob's file if it is cached; counts as a use for LRU. */
@@ -245,7 +254,7 @@ public final class BlobCache {
         Iterator<Map.Entry<Digest, Long>> lru = entries.entrySet().iterator();
         while (usedBytes + reservedBytes + size > budgetBytes && lru.hasNext()) {
             Map.Entry<Digest, Long> e = lru.next();
-            if (leases.containsKey(e.getKey())) {
+            if (leases.containsKey(e.getKey()) || busy.test(e.getKey())) {
                 continue;
             }
             try {

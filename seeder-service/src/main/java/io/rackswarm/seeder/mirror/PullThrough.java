@@ -49,6 +49,10 @@ public class PullThrough {
         this.pulledBytes = Counter.builder("rackswarm.seeder.upstream.pulled").baseUnit("bytes")
                 .register(metrics);
         cache.onEvict(this::evicted);
+        cache.keepWhile(d -> {
+            Metainfo m = published.get(d);
+            return m != null && seeding.hasPeers(m.infoHash());
+        });
         Gauge.builder("rackswarm.seeder.cache.size", cache, BlobCache::usedBytes)
                 .baseUnit("bytes").register(metrics);
         Gauge.builder("rackswarm.seeder.cache.entries", cache, BlobCache::size).register(metrics);

@@ -129,6 +129,12 @@ public final class SeedingSession implements AutoCloseable {
         return session.totalUpload();
     }
 
+    /** Whether peers are connected to this torrent now (a pull is in flight). */
+    public boolean hasPeers(InfoHash infoHash) {
+        TorrentHandle h = seeded.get(infoHash);
+        return h != null && h.isValid() && h.status().numPeers() > 0;
+    }
+
     public boolean isSeeding(InfoHash infoHash) {
         TorrentHandle h = seeded.get(infoHash);
         return h != null && h.isValid() && h.status().isSeeding();

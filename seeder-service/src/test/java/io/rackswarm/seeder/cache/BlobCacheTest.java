@@ -155,6 +155,21 @@ class BlobCacheTest {
     }
 
     @Test
+    void givenBlobInUseByPeers_thenItIsNotEvictedEither() throws Exception {
+        BlobCache cache = BlobCache.open(root, 2000);
+        byte[] a = bytes(1000, 50);
+        byte[] b = bytes(1000, 51);
+        byte[] c = bytes(1000, 52);
+        cache.fetch(digest(a), 1000, serving(a), n -> { });
+        cache.fetch(digest(b), 1000, serving(b), n -> { });
+        Digest seededToPeers = digest(a);
+        cache.keepWhile(seededToPeers::equals);
+        cache.fetch(digest(c), 1000, serving(c), n -> { });
+        assertThat(cache.find(digest(a))).isPresent();
+        assertThat(cache.find(digest(b))).isEmpty();
+    }
+
+    @Test
     void givenEveryBlobLeased_thenNoRoomIsAClearError() throws Exception {
         BlobCache cache = BlobCache.open(root, 2000);
         byte[] a = bytes(2000, 20);
