@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rackswarm.core.oci.Digest;
 import io.rackswarm.core.oci.Reference;
+import io.rackswarm.seeder.mirror.Ownership;
 import io.rackswarm.seeder.mirror.PullThrough;
 import io.rackswarm.seeder.upstream.Manifest;
 import io.rackswarm.seeder.upstream.RegistryClient;
@@ -11,6 +12,10 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,6 +42,9 @@ public class Populator {
 
     private final RegistryClient upstream;
     private final PullThrough pullThrough;
+    private final Ownership ownership;
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(5)).build();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "populate");
         t.setDaemon(true);
@@ -44,9 +52,10 @@ public class Populator {
     });
     private final Map<String, PopulateJob> jobs = new ConcurrentHashMap<>();
 
-    public Populator(RegistryClient upstream, PullThrough pullThrough) {
+    public Populator(RegistryClient upstream, PullThrough pullThrough, Ownership ownership) {
         this.upstream = upstream;
         this.pullThrough = pullThrough;
+        this.ownership = ownership;
     }
 
     /** Validates the references at once, then populates in the background. */
@@ -75,15 +84,48 @@ public class Populator {
                 collect(ref, upstream.manifest(ref), blobs);
                 job.found(blobs.size());
                 for (Digest d : blobs) {
-                    long size = Files.size(pullThrough.blob(ref.registry(), ref.repository(), d));
-                    job.cached(size);
+                    try {
+                        job.cached(populate(ref, d));
+                    } catch (RuntimeException | IOException e) {
+                        job.failed(ref + " " + d + ": " + e.getMessage());
+                    }
                 }
                 LOG.infof("populated %s: %d blobs", ref, blobs.size());
-            } catch (RuntimeException | IOException e) {
+            } catch (RuntimeException e) {
                 job.failed(ref + ": " + e.getMessage());
             }
         }
         job.finish();
+    }
+
+    /**
+     * Caches a blob here if this replica owns it; otherwise asks an owner to (a HEAD on its
+     * blob endpoint pulls the blob through there), so each blob is pulled by its owners only.
+     *
+     * @return the blob's size
+     */
+    private long populate(Reference ref, Digest d) throws IOException {
+        Optional<URI> owner = ownership.ownerElsewhere(d);
+        if (owner.isEmpty()) {
+            return Files.size(pullThrough.blob(ref.registry(), ref.repository(), d));
+        }
+        URI uri = owner.get().resolve("/v2/" + ref.repository() + "/blobs/" + d + "?ns="
+                + ref.registry());
+        try {
+            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(uri)
+                            .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                            .timeout(java.time.Duration.ofMinutes(30)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            if (r.statusCode() != 200) {
+                throw new IOException("owner " + owner.get() + " answered HTTP " + r.statusCode());
+            }
+            return r.headers().firstValueAsLong("Content-Length").orElse(0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (IOException e) {
+            throw new IOException("owner " + owner.get() + " unreachable: " + e.getMessage(), e);
+        }
     }
 
     /** The config and layers of a manifest, or of every manifest an index lists. */

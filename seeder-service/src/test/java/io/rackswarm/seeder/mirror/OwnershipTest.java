@@ -53,6 +53,40 @@ class OwnershipTest {
     }
 
     @Test
+    void givenPopulate_thenOwnedBlobsAreCachedHereAndOthersAskedOfTheirOwner() throws Exception {
+        String host = UpstreamResource.registryHost();
+        String id = given().contentType(io.restassured.http.ContentType.JSON)
+                .body("{\"images\":[\"" + host + "/team/multi:v2\"]}")
+                .post("/api/v1/populate").then().statusCode(202).extract().path("id");
+        String state = "RUNNING";
+        for (int i = 0; i < 300 && state.equals("RUNNING"); i++) {
+            Thread.sleep(100);
+            state = given().get("/api/v1/populate/" + id).then().extract().path("state");
+        }
+        List<String> cached = given().get("/api/v1/cache").then().extract().path("digest");
+        List<String> errors = given().get("/api/v1/populate/" + id).then().extract()
+                .path("errors");
+        List<OciLayout.Blob> blobs = new java.util.ArrayList<>(UpstreamResource.arm64.layers());
+        blobs.add(UpstreamResource.arm64.config());
+        blobs.addAll(UpstreamResource.multiAmd64.layers());
+        blobs.add(UpstreamResource.multiAmd64.config());
+        org.assertj.core.api.Assertions.assertThat(blobs).as("test data covers both owners")
+                .anyMatch(b -> ring.ownersOf(b.digest()).get(0).equals("seeder-0"))
+                .anyMatch(b -> ring.ownersOf(b.digest()).get(0).equals("seeder-1"));
+        for (OciLayout.Blob layer : blobs) {
+            if (ring.ownersOf(layer.digest()).get(0).equals("seeder-0")) {
+                org.assertj.core.api.Assertions.assertThat(cached).contains(layer.digest());
+            } else {
+                // seeder-1 does not exist in this test: the job reports it could not reach it,
+                // and this replica did not pull the blob in its place.
+                org.assertj.core.api.Assertions.assertThat(cached).doesNotContain(layer.digest());
+                org.assertj.core.api.Assertions.assertThat(errors).anyMatch(e ->
+                        e.contains(layer.digest()) && e.contains("seeder-1.seeders.test"));
+            }
+        }
+    }
+
+    @Test
     void givenBlobOwnedHere_thenServed() {
         OciLayout.Blob b = ownedBy("seeder-0");
         String repo = UpstreamResource.image.layers().contains(b) ? "team/app" : "team/multi";

@@ -20,6 +20,8 @@ public class UpstreamResource implements QuarkusTestResourceLifecycleManager {
     static OciLayout.Image image;
     /** The arm64 image of the multi-platform index {@code team/multi:v2}. */
     static OciLayout.Image arm64;
+    /** The amd64 image of the same index. */
+    static OciLayout.Image multiAmd64;
     static Path dir;
 
     public static String registryHost() {
@@ -41,6 +43,7 @@ public class UpstreamResource implements QuarkusTestResourceLifecycleManager {
             registry.push(layout.dir(), "v1", "team/app", "v1");
             OciLayout multi = OciLayout.create(dir.resolve("multi"));
             OciLayout.Image amd64 = multi.image("amd64", 5, 20_000);
+            multiAmd64 = amd64;
             arm64 = multi.image("arm64", 6, 30_000, 10_000);
             multi.tag(OciLayout.INDEX, multi.index(java.util.List.of(amd64, arm64),
                     java.util.List.of("amd64", "arm64")), "v2");
