@@ -35,6 +35,10 @@ public interface SeederConfig {
     @WithDefault("200ms")
     Duration upstreamBackoff();
 
+    /** A blob download that receives no byte for this long fails (and may be retried). */
+    @WithDefault("30s")
+    Duration upstreamStallTimeout();
+
     /** This replica's name (the pod name); its announce identity is origin/&lt;name&gt;. */
     @WithDefault("seeder-0")
     String replicaName();

@@ -35,10 +35,11 @@ public final class RegistryClient {
 
     /** Tunables: which hosts speak plain HTTP, and how hard to retry. */
     public record Settings(Set<String> plainHttpHosts, int attempts, Duration firstBackoff,
-            Duration requestTimeout) {
+            Duration requestTimeout, Duration stallTimeout) {
 
         public static Settings defaults() {
-            return new Settings(Set.of(), 4, Duration.ofMillis(200), Duration.ofSeconds(30));
+            return new Settings(Set.of(), 4, Duration.ofMillis(200), Duration.ofSeconds(30),
+                    Duration.ofSeconds(30));
         }
     }
 
@@ -81,11 +82,15 @@ public final class RegistryClient {
         return new Manifest(actual, type, body);
     }
 
-    /** Opens a blob; the caller verifies its digest (the cache does) and closes the stream. */
+    /**
+     * Opens a blob; the caller verifies its digest (the cache does) and closes the stream. A
+     * body that stops flowing for the stall timeout fails the read.
+     */
     public InputStream blob(String registry, Repository repository, Digest digest) {
-        return send(registry, repository, "/blobs/" + digest, "*/*",
-                HttpResponse.BodyHandlers.ofInputStream(), registry + "/" + repository + "@"
-                        + digest).body();
+        String what = registry + "/" + repository + "@" + digest;
+        return new StallGuard(send(registry, repository, "/blobs/" + digest, "*/*",
+                HttpResponse.BodyHandlers.ofInputStream(), what).body(),
+                settings.stallTimeout(), what);
     }
 
     private <T> HttpResponse<T> send(String registry, Repository repository, String path,

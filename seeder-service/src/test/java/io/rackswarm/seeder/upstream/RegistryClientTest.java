@@ -77,7 +77,7 @@ class RegistryClientTest {
 
     private static RegistryClient client(Credentials credentials, String... hosts) {
         return new RegistryClient(credentials, new RegistryClient.Settings(Set.of(hosts), 3,
-                Duration.ofMillis(20), Duration.ofSeconds(10)));
+                Duration.ofMillis(20), Duration.ofSeconds(10), Duration.ofSeconds(1)));
     }
 
     @Test
@@ -165,6 +165,41 @@ class RegistryClientTest {
                 .isInstanceOf(UpstreamException.class).hasMessageContaining("after 3 attempts")
                 .extracting(e -> ((UpstreamException) e).status()).isEqualTo(502);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void givenUpstreamThatStallsMidBlob_thenThePullFailsAndNothingIsCached() throws Exception {
+        // docker-registry cannot be made to stall; this stand-in sends the headers and 100 of
+        // 1000 bytes, then nothing.
+        com.sun.net.httpserver.HttpServer stalling = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        stalling.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(200, 1000);
+            exchange.getResponseBody().write(new byte[100]);
+            exchange.getResponseBody().flush();
+            try {
+                Thread.sleep(5000);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        stalling.start();
+        try {
+            String host = "127.0.0.1:" + stalling.getAddress().getPort();
+            RegistryClient c = client(Credentials.none(), host);
+            BlobCache cache = BlobCache.open(dir.resolve("stall-cache"), 10_000_000);
+            Digest d = Digest.parse("sha256:" + "5".repeat(64));
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> cache.fetch(d, 1000, digest -> c.blob(host,
+                    new io.rackswarm.core.oci.Repository("team/app"), digest), n -> { }))
+                    .hasMessageContaining("stalled");
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isLessThan(Duration.ofSeconds(4));
+            assertThat(cache.find(d)).isEmpty();
+        } finally {
+            stalling.stop(0);
+        }
     }
 
     @Test
