@@ -101,12 +101,24 @@ public final class RegistryServer implements AutoCloseable {
     /** Pushes an OCI image layout (all platforms of an index) as {@code repository:tag}. */
     public void push(Path layout, String layoutTag, String repository, String tag)
             throws IOException, InterruptedException {
+        push(layout, layoutTag, repository, tag, null);
+    }
+
+    /**
+     * @param format skopeo's manifest format for the destination ({@code v2s2} converts to
+     *     Docker schema 2), or null to keep the layout's
+     */
+    public void push(Path layout, String layoutTag, String repository, String tag, String format)
+            throws IOException, InterruptedException {
         Path policy = Files.writeString(dir.resolve("policy.json"),
                 "{\"default\":[{\"type\":\"insecureAcceptAnything\"}]}");
         List<String> cmd = new java.util.ArrayList<>(List.of("skopeo", "--policy",
                 policy.toString(), "copy", "--all", "--quiet", "--dest-tls-verify=false"));
         if (user != null) {
             cmd.add("--dest-creds=" + user + ":" + password);
+        }
+        if (format != null) {
+            cmd.add("--format=" + format);
         }
         cmd.add("oci:" + layout + ":" + layoutTag);
         cmd.add("docker://" + host() + "/" + repository + ":" + tag);

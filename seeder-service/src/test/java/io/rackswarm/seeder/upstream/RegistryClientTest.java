@@ -51,6 +51,7 @@ class RegistryClientTest {
         open = RegistryServer.start(dir.resolve("open"));
         open.push(single.dir(), "v1", "team/app", "v1");
         open.push(multi.dir(), "v2", "team/multi", "v2");
+        open.push(single.dir(), "v1", "team/docker", "v1", "v2s2");
         locked = RegistryServer.start(dir.resolve("locked"), "puller", "s3cret-pass");
         locked.push(single.dir(), "v1", "private/app", "v1");
         tokens = TokenServer.start(dir.resolve("tokens"), "hubuser", "hub-pass-123");
@@ -108,6 +109,19 @@ class RegistryClientTest {
         Manifest arm = c.manifest(Reference.parse(open.host() + "/team/multi@"
                 + arm64.manifest().digest()));
         assertThat(arm.mediaType()).isEqualTo(Manifest.OCI_MANIFEST);
+    }
+
+    @Test
+    void givenDockerSchema2Image_thenItsManifestAndLayersAreServed() throws Exception {
+        RegistryClient c = client(Credentials.none(), open.host());
+        Manifest m = c.manifest(Reference.parse(open.host() + "/team/docker:v1"));
+        assertThat(m.mediaType()).isEqualTo(Manifest.DOCKER_MANIFEST);
+        assertThat(new String(m.bytes(), StandardCharsets.UTF_8))
+                .contains(amd64.layers().get(0).digest());
+        try (var in = c.blob(open.host(), new io.rackswarm.core.oci.Repository("team/docker"),
+                Digest.parse(amd64.layers().get(0).digest()))) {
+            assertThat(in.readAllBytes()).isEqualTo(amd64.layers().get(0).bytes());
+        }
     }
 
     @Test
