@@ -8,8 +8,4 @@ public record BList(List<BValue> values) implements BValue {
     public BList {
         values = List.copyOf(values);
     }
-
-    public static BList of(BValue... values) {
-        return new BList(List.of(values));
-    }
 }

@@ -44,10 +44,6 @@ public final class RendezvousRing {
         return List.copyOf(ranked.subList(0, Math.min(owners, ranked.size())));
     }
 
-    public boolean owns(String member, String key) {
-        return ownersOf(key).contains(member);
-    }
-
     private static long score(String member, String key) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");

@@ -36,11 +36,6 @@ public final class RegistryClient {
     /** Tunables: which hosts speak plain HTTP, and how hard to retry. */
     public record Settings(Set<String> plainHttpHosts, int attempts, Duration firstBackoff,
             Duration requestTimeout, Duration stallTimeout) {
-
-        public static Settings defaults() {
-            return new Settings(Set.of(), 4, Duration.ofMillis(200), Duration.ofSeconds(30),
-                    Duration.ofSeconds(30));
-        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -13,10 +13,8 @@ import io.rackswarm.tracker.swarm.SwarmStore;
 import io.smallrye.mutiny.Uni;
 import io.rackswarm.tracker.announce.AnnounceRoute;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -84,8 +82,7 @@ public class ScrapeRoute {
             metrics.scraped("ok");
             return BDict.builder().put("files", new BDict(files))
                     .put("flags", BDict.builder()
-                            .put("min_request_interval",
-                                    Duration.ofSeconds(config.minInterval().toSeconds()).toSeconds())
+                            .put("min_request_interval", config.minInterval().toSeconds())
                             .build())
                     .build().encode();
         }).onFailure().recoverWithItem(e -> {

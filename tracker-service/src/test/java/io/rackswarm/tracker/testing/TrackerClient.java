@@ -18,7 +18,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -236,9 +235,5 @@ public final class TrackerClient {
             out.add((BDict) v);
         }
         return out;
-    }
-
-    public static String hex(byte[] b) {
-        return HexFormat.of().formatHex(b);
     }
 }
