@@ -4,16 +4,21 @@
 -- refreshed only every maintenance interval.
 --
 -- KEYS (all hash-tagged by info-hash, so a swarm lives in one Redis Cluster slot):
---   1 torrent (registration, counters, timeline), 2 peers, 3 seeds, 4 origins, 5 racks
+--   1 torrent (registration, counters, timeline), 2 peers, 3 seeds, 4 seniors, 5 racks
+-- "seniors" holds the records of every rack's representative candidates (its most senior
+-- members) and of the origins: all that a representative needs from outside its rack, in one
+-- hash that one command reads.
 -- ARGV: 1 now (ms), 2 peer ttl (ms), 3 event, 4 peer key, 5 left, 6 origin (0|1), 7 port, 8 ip,
 --   9 region, 10 zone, 11 rack, 12 rack key prefix, 13 senior members read per rack,
 --   14 sample size (numwant + 1), 15 key ttl (s), 16 maintenance interval (ms),
---   17 mode (topology|random), 18 rack limit
+--   17 mode (topology|random), 18 most records read from "seniors"
 -- Returns {-1} when the info-hash is not registered, else
---   {1, size, seeds, peers, downloaded, self record or false, key1, record1, key2, record2, ...}
--- A peer record is "joined,progress,left,lastSeen,origin,port,ip,region,zone,rack".
+--   {1, size, seeds, peers, downloaded, self record or false, view}
+-- A peer record is "joined,progress,left,lastSeen,origin,port,ip,region,zone,rack"; the view is
+-- one string with a line "key,record" per peer (one string costs far less to reply and to parse
+-- than two per peer). A peer may appear twice in it.
 
-local torrent, peers, seeds, origins, racks = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local torrent, peers, seeds, seniors, racks = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local meta = redis.call('HMGET', torrent, 'size', 'maintainedAt', 'downloaded')
 local size = meta[1]
 if not size then
@@ -28,6 +33,7 @@ local event, pk, leftS, origin = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local left = tonumber(leftS)
 local downloaded = tonumber(meta[3] or '0')
 local prefix = ARGV[12]
+local senior = tonumber(ARGV[13])
 local keyTtl = tonumber(ARGV[15])
 
 local function rackKey(region, zone, rack)
@@ -40,22 +46,42 @@ local function parse(rec)
   return j, p, tonumber(l), o, rackKey(region, zone, rack), tonumber(s)
 end
 
+-- After a candidate left a rack, the next most senior members take its place in "seniors".
+local function promote(rk)
+  local top = redis.call('ZRANGE', rk, 0, senior - 1)
+  if #top == 0 then
+    return
+  end
+  local recs = redis.call('HMGET', peers, unpack(top))
+  local fields = {}
+  for i, m in ipairs(top) do
+    if recs[i] then
+      fields[#fields + 1] = m
+      fields[#fields + 1] = recs[i]
+    end
+  end
+  if #fields > 0 then
+    redis.call('HSET', seniors, unpack(fields))
+  end
+end
+
 local function leaveGroup(o, rk, member)
-  if o == '1' then
-    redis.call('SREM', origins, member)
-  else
+  local wasSenior = redis.call('HDEL', seniors, member) == 1
+  if o ~= '1' then
     redis.call('ZREM', rk, member)
     if redis.call('ZCARD', rk) == 0 then
       redis.call('SREM', racks, rk)
+    elseif wasSenior then
+      promote(rk)
     end
   end
 end
 
 local function remove(member, rec)
   local _, _, _, o, rk = parse(rec)
-  leaveGroup(o, rk, member)
   redis.call('HDEL', peers, member)
   redis.call('SREM', seeds, member)
+  leaveGroup(o, rk, member)
 end
 
 -- Maintenance: drop peers that stopped announcing, refresh the expiry of every swarm key.
@@ -67,7 +93,7 @@ if not meta[2] or now - tonumber(meta[2]) > tonumber(ARGV[16]) then
       remove(all[i], all[i + 1])
     end
   end
-  for _, k in ipairs({peers, seeds, origins, racks}) do
+  for _, k in ipairs({peers, seeds, seniors, racks}) do
     redis.call('EXPIRE', k, keyTtl)
   end
   for _, k in ipairs(redis.call('SMEMBERS', racks)) do
@@ -101,7 +127,7 @@ if event == 'stopped' then
     remove(pk, old)
   end
   local s, n, d = counts()
-  return {1, tonumber(size), s, n, d, false}
+  return {1, tonumber(size), s, n, d, false, ''}
 end
 
 local rk = rackKey(ARGV[9], ARGV[10], ARGV[11])
@@ -129,10 +155,7 @@ if redis.call('HSET', peers, pk, rec) == 1 then
   redis.call('EXPIRE', peers, keyTtl)
 end
 if joinsGroup then
-  if origin == '1' then
-    redis.call('SADD', origins, pk)
-    redis.call('EXPIRE', origins, keyTtl)
-  else
+  if origin ~= '1' then
     redis.call('ZADD', rk, joined, pk)
     redis.call('EXPIRE', rk, keyTtl)
     redis.call('SADD', racks, rk)
@@ -149,25 +172,27 @@ end
 
 -- The view: the peer's rack in order of seniority (its most senior members are the rack's
 -- representative candidates), sampled at random when the rack is larger than the sample.
--- Only a peer that may represent its rack needs the senior members of every other rack and
--- the origins as well.
+-- Candidates and origins keep their record in "seniors" fresh and read all of it: the other
+-- racks' candidates and the origins.
 local sample = tonumber(ARGV[14])
-local senior = tonumber(ARGV[13])
-local members = {}
-local inView = {}
-local function add(list)
-  for _, m in ipairs(list) do
-    if not inView[m] then
-      inView[m] = true
-      members[#members + 1] = m
+local lines = {}
+local function addRecords(keys, recs)
+  for i, r in ipairs(recs) do
+    if r then
+      lines[#lines + 1] = keys[i] .. ',' .. r
     end
   end
 end
+local function addPairs(flat)
+  for i = 1, #flat, 2 do
+    lines[#lines + 1] = flat[i] .. ',' .. flat[i + 1]
+  end
+end
 if ARGV[17] == 'random' then
-  add(redis.call('HRANDFIELD', peers, sample))
+  addPairs(redis.call('HRANDFIELD', peers, sample, 'WITHVALUES'))
 else
   local candidate = origin == '1'
-  if origin ~= '1' then
+  if not candidate then
     local limit = math.max(sample, senior)
     local rack = redis.call('ZRANGE', rk, 0, limit - 1)
     for i = 1, math.min(senior, #rack) do
@@ -175,38 +200,26 @@ else
         candidate = true
       end
     end
-    add(rack)
     if #rack == limit then
-      add(redis.call('ZRANDMEMBER', rk, sample))
+      local seen = {}
+      for _, m in ipairs(rack) do
+        seen[m] = true
+      end
+      for _, m in ipairs(redis.call('ZRANDMEMBER', rk, sample)) do
+        if not seen[m] then
+          rack[#rack + 1] = m
+        end
+      end
     end
+    addRecords(rack, redis.call('HMGET', peers, unpack(rack)))
   end
   if candidate then
-    local rackLimit = tonumber(ARGV[18])
-    for i, other in ipairs(redis.call('SMEMBERS', racks)) do
-      if i > rackLimit then
-        break
-      end
-      if other ~= rk then
-        add(redis.call('ZRANGE', other, 0, senior - 1))
-      end
+    if redis.call('HSET', seniors, pk, rec) == 1 then
+      redis.call('EXPIRE', seniors, keyTtl)
     end
-    add(redis.call('SMEMBERS', origins))
+    addPairs(redis.call('HRANDFIELD', seniors, tonumber(ARGV[18]), 'WITHVALUES'))
   end
 end
 
 local s, n, d = counts()
-local out = {1, tonumber(size), s, n, d, rec}
-for i = 1, #members, 500 do
-  local chunk = {}
-  for j = i, math.min(i + 499, #members) do
-    chunk[#chunk + 1] = members[j]
-  end
-  local recs = redis.call('HMGET', peers, unpack(chunk))
-  for j, r in ipairs(recs) do
-    if r then
-      out[#out + 1] = chunk[j]
-      out[#out + 1] = r
-    end
-  end
-end
-return out
+return {1, tonumber(size), s, n, d, rec, table.concat(lines, '\n')}

@@ -26,8 +26,7 @@ public record PeerEndpoint(InetAddress address, int port) {
      * request make the tracker issue DNS queries.
      */
     public static InetAddress parseAddress(String literal) {
-        if (literal == null || literal.isEmpty() || literal.length() > 45
-                || !IP_CHARS.matcher(literal).matches()) {
+        if (literal == null || literal.isEmpty() || literal.length() > 45) {
             throw new IllegalArgumentException("not an IP address literal: " + literal);
         }
         byte[] v4 = ipv4(literal);
@@ -38,7 +37,7 @@ public record PeerEndpoint(InetAddress address, int port) {
                 throw new IllegalStateException("four bytes are always an address", e);
             }
         }
-        if (literal.indexOf(':') < 0) {
+        if (literal.indexOf(':') < 0 || !IP_CHARS.matcher(literal).matches()) {
             throw new IllegalArgumentException("not an IP address literal: " + literal);
         }
         try {

@@ -70,9 +70,16 @@ public interface TrackerConfig {
     @WithDefault("64")
     int maxScrapeHashes();
 
-    /** Racks of a swarm read per announce. */
+    /** Racks whose representative candidates a representative's announce reads. */
     @WithDefault("1024")
     int rackLimit();
+
+    /**
+     * Announce batches each event loop may have in flight to Redis; announces arriving meanwhile
+     * wait and leave together in the next batch (one write, one read for all of them).
+     */
+    @WithDefault("2")
+    int redisPipelineDepth();
 
     /** Prefix of every Redis key the tracker writes. */
     @WithDefault("rs")

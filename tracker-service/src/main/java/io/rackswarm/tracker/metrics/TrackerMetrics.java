@@ -1,6 +1,7 @@
 package io.rackswarm.tracker.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.rackswarm.core.handout.HandedPeer;
@@ -19,6 +20,7 @@ public class TrackerMetrics {
     private final Timer announceDuration;
     private final Map<Link, Counter> handedPeers = new EnumMap<>(Link.class);
     private final Counter starving;
+    private final DistributionSummary redisBatches;
     private final java.util.concurrent.ConcurrentHashMap<String, Counter> announces =
             new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -39,6 +41,13 @@ public class TrackerMetrics {
                 .description("Announces answered with the short retry interval: "
                         + "nothing in the peer's tier held data yet")
                 .register(registry);
+        this.redisBatches = DistributionSummary.builder("rackswarm.tracker.redis.batch.commands")
+                .description("Announce scripts sent to Redis in one write (pipelining)")
+                .register(registry);
+    }
+
+    public void redisBatch(int commands) {
+        redisBatches.record(commands);
     }
 
     public void announced(String event, String result, long startNanos) {
@@ -52,8 +61,14 @@ public class TrackerMetrics {
     }
 
     public void handedOut(List<HandedPeer> peers, boolean wasStarving) {
+        int[] byLink = new int[Link.values().length];
         for (HandedPeer p : peers) {
-            handedPeers.get(p.link()).increment();
+            byLink[p.link().ordinal()]++;
+        }
+        for (Link link : Link.values()) {
+            if (byLink[link.ordinal()] > 0) {
+                handedPeers.get(link).increment(byLink[link.ordinal()]);
+            }
         }
         if (wasStarving) {
             starving.increment();

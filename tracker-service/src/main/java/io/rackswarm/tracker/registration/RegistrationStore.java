@@ -86,7 +86,7 @@ public class RegistrationStore {
                         return Uni.createFrom().item(false);
                     }
                     Request del = Request.cmd(Command.DEL).arg(keys.torrent()).arg(keys.peers())
-                            .arg(keys.seeds()).arg(keys.origins());
+                            .arg(keys.seeds()).arg(keys.seniors());
                     return redis.send(Request.cmd(Command.SMEMBERS).arg(keys.racks()))
                             .flatMap(racks -> {
                                 for (Response r : racks) {

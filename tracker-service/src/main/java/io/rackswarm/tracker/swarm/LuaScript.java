@@ -33,6 +33,10 @@ final class LuaScript {
         }
     }
 
+    static LuaScript of(String source) {
+        return new LuaScript(source);
+    }
+
     static LuaScript load(String resource) {
         try (InputStream in = LuaScript.class.getResourceAsStream(resource)) {
             if (in == null) {
@@ -46,8 +50,22 @@ final class LuaScript {
 
     Uni<Response> run(Redis redis, List<String> keys, List<String> args) {
         return redis.send(request(Command.EVALSHA, sha, keys, args))
-                .onFailure(e -> String.valueOf(e.getMessage()).startsWith("NOSCRIPT"))
+                .onFailure(LuaScript::isNoScript)
                 .recoverWithUni(() -> redis.send(request(Command.EVAL, source, keys, args)));
+    }
+
+    /** Runs the script through a pipeline; answers with the plain Vert.x response. */
+    Uni<io.vertx.redis.client.Response> run(RedisPipeline pipeline, List<String> keys,
+            List<String> args) {
+        return pipeline.send(request(Command.EVALSHA, sha, keys, args).getDelegate())
+                .onFailure(LuaScript::isNoScript)
+                .recoverWithUni(() -> pipeline.send(
+                        request(Command.EVAL, source, keys, args).getDelegate()));
+    }
+
+    /** Redis lost its script cache (restart, failover, SCRIPT FLUSH). */
+    private static boolean isNoScript(Throwable e) {
+        return String.valueOf(e.getMessage()).startsWith("NOSCRIPT");
     }
 
     private static Request request(Command command, String script, List<String> keys,

@@ -20,6 +20,15 @@ final class PeerRecord {
     private PeerRecord() {
     }
 
+    /** One line {@code key,record} of a script's view, between {@code from} and {@code to}. */
+    static PeerState parseLine(String view, int from, int to) {
+        int comma = view.indexOf(',', from);
+        if (comma < 0 || comma >= to) {
+            throw new IllegalStateException("corrupt view line: " + view.substring(from, to));
+        }
+        return parse(view.substring(from, comma), view.substring(comma + 1, to));
+    }
+
     static PeerState parse(String key, String record) {
         int[] commas = new int[9];
         int found = 0;

@@ -26,8 +26,9 @@ public record SwarmKeys(String prefix, InfoHash infoHash) {
         return key("seeds");
     }
 
-    public String origins() {
-        return key("origins");
+    /** Records of every rack's representative candidates and of the origins. */
+    public String seniors() {
+        return key("seniors");
     }
 
     public String racks() {

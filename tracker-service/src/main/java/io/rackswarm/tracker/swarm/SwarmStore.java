@@ -4,12 +4,15 @@ import io.rackswarm.core.handout.PeerState;
 import io.rackswarm.core.handout.SwarmView;
 import io.rackswarm.core.torrent.InfoHash;
 import io.rackswarm.tracker.config.TrackerConfig;
+import io.rackswarm.tracker.metrics.TrackerMetrics;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Swarm state in Redis. An announce is one script call: the tracker replicas keep nothing, so
@@ -21,11 +24,19 @@ public class SwarmStore {
     private static final LuaScript ANNOUNCE = LuaScript.load("/redis/announce.lua");
     private static final LuaScript SCRAPE = LuaScript.load("/redis/scrape.lua");
 
+    /** Origins (seeder replicas) a representative may be told about, beyond the racks. */
+    private static final int MAX_ORIGINS_READ = 64;
+    /** Announces sent to Redis in one write at most. */
+    private static final int MAX_BATCH = 128;
+
     private final Redis redis;
+    private final RedisPipeline pipeline;
     private final TrackerConfig config;
 
-    public SwarmStore(Redis redis, TrackerConfig config) {
+    public SwarmStore(Redis redis, TrackerConfig config, TrackerMetrics metrics) {
         this.redis = redis;
+        this.pipeline = new RedisPipeline(redis.getDelegate(), config.redisPipelineDepth(),
+                MAX_BATCH, metrics::redisBatch);
         this.config = config;
     }
 
@@ -58,10 +69,11 @@ public class SwarmStore {
                 Long.toString(2 * config.peerTtl().toSeconds() + 60),
                 Long.toString(config.peerTtl().toMillis() / 3),
                 randomView ? "random" : "topology",
-                Integer.toString(config.rackLimit()));
-        return ANNOUNCE.run(redis, List.of(keys.torrent(), keys.peers(), keys.seeds(),
-                keys.origins(), keys.racks()), args)
-                .map(r -> snapshot(a.infoHash(), peerKey, r.getDelegate(),
+                Integer.toString(config.rackLimit() * (config.representatives() + 1)
+                        + MAX_ORIGINS_READ));
+        return ANNOUNCE.run(pipeline, List.of(keys.torrent(), keys.peers(), keys.seeds(),
+                keys.seniors(), keys.racks()), args)
+                .map(r -> snapshot(a.infoHash(), peerKey, r,
                         nowMillis - config.peerTtl().toMillis()));
     }
 
@@ -80,13 +92,25 @@ public class SwarmStore {
             return new SwarmSnapshot(null, seeds, peers - seeds, downloaded);
         }
         PeerState self = PeerRecord.parse(selfKey, selfRecord.toString());
-        List<PeerState> agents = new ArrayList<>();
-        List<PeerState> origins = new ArrayList<>();
-        for (int i = 6; i + 1 < r.size(); i += 2) {
-            PeerState p = PeerRecord.parse(r.get(i).toString(), r.get(i + 1).toString());
-            if (p.lastSeenAtMillis() >= expiredBefore) {
-                (p.origin() ? origins : agents).add(p);
+        // The view may name a peer twice (a rack's candidates are also in "seniors").
+        Map<String, PeerState> byKey = new LinkedHashMap<>();
+        String view = r.get(6).toString();
+        int from = 0;
+        while (from < view.length()) {
+            int end = view.indexOf('\n', from);
+            if (end < 0) {
+                end = view.length();
             }
+            PeerState p = PeerRecord.parseLine(view, from, end);
+            if (p.lastSeenAtMillis() >= expiredBefore) {
+                byKey.putIfAbsent(p.key(), p);
+            }
+            from = end + 1;
+        }
+        List<PeerState> agents = new ArrayList<>(byKey.size());
+        List<PeerState> origins = new ArrayList<>();
+        for (PeerState p : byKey.values()) {
+            (p.origin() ? origins : agents).add(p);
         }
         return new SwarmSnapshot(new SwarmView(self, agents, origins, size), seeds,
                 peers - seeds, downloaded);

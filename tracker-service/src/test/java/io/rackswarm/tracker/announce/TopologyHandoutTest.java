@@ -79,4 +79,14 @@ class TopologyHandoutTest extends RegisteredSwarm {
         assertThat(announce(3, "z1", "a")).containsExactlyInAnyOrder(20001, 20002);
         assertThat(announce(7, "z1", "b")).containsExactlyInAnyOrder(20004, 20005, 20006);
     }
+
+    @Test
+    void givenCandidatesStop_thenOtherRacksReachTheirSuccessorsBeforeTheseAnnounce() throws Exception {
+        populate();
+        tracker.announce(ih, 1).at("eu", "z1", "a").set("event", "stopped").send();
+        tracker.announce(ih, 2).at("eu", "z1", "a").set("event", "stopped").send();
+        // Peer 4 has not announced since it became one of rack a's candidates: rack b's
+        // representative still learns of it, from the record the stops promoted.
+        assertThat(announce(5, "z1", "b")).containsExactlyInAnyOrder(20003, 20004, 20006, 20007);
+    }
 }
