@@ -1,22 +1,24 @@
--- One announce in one round trip: check registration, store the peer, keep counters and the
--- timeline, and return what the handout policy needs. Written for the common case, a known peer
--- re-announcing, to cost a handful of commands; expired peers are purged and key expiries
--- refreshed only every maintenance interval.
+-- One announce: check registration, store the peer, keep counters and the timeline, and return
+-- what the handout policy needs beyond the peer's own rack. The tracker reads the rack itself
+-- with a plain HRANDFIELD sent in the same write as this script, so the common answer (a rack
+-- member re-announcing) moves no records through Lua at all. Expired peers are purged and key
+-- expiries refreshed only every maintenance interval.
 --
 -- KEYS (all hash-tagged by info-hash, so a swarm lives in one Redis Cluster slot):
---   1 torrent (registration, counters, timeline), 2 peers, 3 seeds, 4 seniors, 5 racks
--- "seniors" holds the records of every rack's representative candidates (its most senior
--- members) and of the origins: all that a representative needs from outside its rack, in one
--- hash that one command reads.
+--   1 torrent (registration, counters, timeline), 2 peers (key -> record), 3 seeds,
+--   4 seniors (key -> record of every rack's representative candidates and of the origins),
+--   5 racks (the rack keys), 6 the peer's rack (key -> record), 7 the peer's rack by seniority
+-- A rack's keys are "<prefix><region>/<zone>/<rack>" (sorted set by join time) and the same with
+-- ":records" appended (hash of records).
 -- ARGV: 1 now (ms), 2 peer ttl (ms), 3 event, 4 peer key, 5 left, 6 origin (0|1), 7 port, 8 ip,
---   9 region, 10 zone, 11 rack, 12 rack key prefix, 13 senior members read per rack,
+--   9 region, 10 zone, 11 rack, 12 rack key prefix, 13 candidates per rack (R + 1),
 --   14 sample size (numwant + 1), 15 key ttl (s), 16 maintenance interval (ms),
---   17 mode (topology|random), 18 most records read from "seniors"
+--   17 most records read from "seniors", 18 mode (topology|random: no representatives)
 -- Returns {-1} when the info-hash is not registered, else
---   {1, size, seeds, peers, downloaded, self record or false, view}
--- A peer record is "joined,progress,left,lastSeen,origin,port,ip,region,zone,rack"; the view is
--- one string with a line "key,record" per peer (one string costs far less to reply and to parse
--- than two per peer). A peer may appear twice in it.
+--   {1, size, seeds, peers, downloaded, self record or false, seniors, rack top}
+-- where seniors (records, or false) is there for candidates and origins, and rack top (records,
+-- or false) names the rack's candidates when the rack is larger than the sample the tracker
+-- reads. A peer record is "key,joined,progress,left,lastSeen,origin,port,ip,region,zone,rack".
 
 local torrent, peers, seeds, seniors, racks = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local meta = redis.call('HMGET', torrent, 'size', 'maintainedAt', 'downloaded')
@@ -28,7 +30,6 @@ end
 -- Numbers that only travel into records stay strings: Lua formats numbers with printf.
 local nowS = ARGV[1]
 local now = tonumber(nowS)
-local ttl = tonumber(ARGV[2])
 local event, pk, leftS, origin = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local left = tonumber(leftS)
 local downloaded = tonumber(meta[3] or '0')
@@ -36,14 +37,10 @@ local prefix = ARGV[12]
 local senior = tonumber(ARGV[13])
 local keyTtl = tonumber(ARGV[15])
 
-local function rackKey(region, zone, rack)
-  return prefix .. region .. '/' .. zone .. '/' .. rack
-end
-
 local function parse(rec)
   local j, p, l, s, o, region, zone, rack = string.match(rec,
-    '^(%d+),(%d+),(%d+),(%d+),(%d),%d+,[^,]*,([^,]*),([^,]*),([^,]*)$')
-  return j, p, tonumber(l), o, rackKey(region, zone, rack), tonumber(s)
+    '^[^,]*,(%d+),(%d+),(%d+),(%d+),(%d),%d+,[^,]*,([^,]*),([^,]*),([^,]*)$')
+  return j, p, tonumber(l), o, prefix .. region .. '/' .. zone .. '/' .. rack, tonumber(s)
 end
 
 -- After a candidate left a rack, the next most senior members take its place in "seniors".
@@ -52,7 +49,7 @@ local function promote(rk)
   if #top == 0 then
     return
   end
-  local recs = redis.call('HMGET', peers, unpack(top))
+  local recs = redis.call('HMGET', rk .. ':records', unpack(top))
   local fields = {}
   for i, m in ipairs(top) do
     if recs[i] then
@@ -69,6 +66,7 @@ local function leaveGroup(o, rk, member)
   local wasSenior = redis.call('HDEL', seniors, member) == 1
   if o ~= '1' then
     redis.call('ZREM', rk, member)
+    redis.call('HDEL', rk .. ':records', member)
     if redis.call('ZCARD', rk) == 0 then
       redis.call('SREM', racks, rk)
     elseif wasSenior then
@@ -86,6 +84,7 @@ end
 
 -- Maintenance: drop peers that stopped announcing, refresh the expiry of every swarm key.
 if not meta[2] or now - tonumber(meta[2]) > tonumber(ARGV[16]) then
+  local ttl = tonumber(ARGV[2])
   local all = redis.call('HGETALL', peers)
   for i = 1, #all, 2 do
     local _, _, _, _, _, seen = parse(all[i + 1])
@@ -98,6 +97,7 @@ if not meta[2] or now - tonumber(meta[2]) > tonumber(ARGV[16]) then
   end
   for _, k in ipairs(redis.call('SMEMBERS', racks)) do
     redis.call('EXPIRE', k, keyTtl)
+    redis.call('EXPIRE', k .. ':records', keyTtl)
   end
   redis.call('HSET', torrent, 'maintainedAt', now)
 end
@@ -127,10 +127,10 @@ if event == 'stopped' then
     remove(pk, old)
   end
   local s, n, d = counts()
-  return {1, tonumber(size), s, n, d, false, ''}
+  return {1, tonumber(size), s, n, d, false, false, false}
 end
 
-local rk = rackKey(ARGV[9], ARGV[10], ARGV[11])
+local rk, records = KEYS[7], KEYS[6]
 local joined, progress = nowS, nowS
 local joinsGroup = true
 if old then
@@ -147,15 +147,19 @@ else
   redis.call('HSETNX', torrent, 'firstStarted', now)
 end
 
-local rec = joined .. ',' .. progress .. ',' .. leftS .. ',' .. nowS .. ',' .. origin .. ','
-  .. ARGV[7] .. ',' .. ARGV[8] .. ',' .. ARGV[9] .. ',' .. ARGV[10] .. ',' .. ARGV[11]
+local rec = pk .. ',' .. joined .. ',' .. progress .. ',' .. leftS .. ',' .. nowS .. ','
+  .. origin .. ',' .. ARGV[7] .. ',' .. ARGV[8] .. ',' .. ARGV[9] .. ',' .. ARGV[10] .. ','
+  .. ARGV[11]
 -- Keys that appear between two maintenance runs get their expiry at once, so that nothing
 -- outlives a swarm that goes quiet.
 if redis.call('HSET', peers, pk, rec) == 1 then
   redis.call('EXPIRE', peers, keyTtl)
 end
-if joinsGroup then
-  if origin ~= '1' then
+if origin ~= '1' then
+  if redis.call('HSET', records, pk, rec) == 1 then
+    redis.call('EXPIRE', records, keyTtl)
+  end
+  if joinsGroup then
     redis.call('ZADD', rk, joined, pk)
     redis.call('EXPIRE', rk, keyTtl)
     redis.call('SADD', racks, rk)
@@ -170,56 +174,32 @@ elseif left > 0 and wasSeed then
   redis.call('SREM', seeds, pk)
 end
 
--- The view: the peer's rack in order of seniority (its most senior members are the rack's
--- representative candidates), sampled at random when the rack is larger than the sample.
--- Candidates and origins keep their record in "seniors" fresh and read all of it: the other
--- racks' candidates and the origins.
-local sample = tonumber(ARGV[14])
-local lines = {}
-local function addRecords(keys, recs)
-  for i, r in ipairs(recs) do
-    if r then
-      lines[#lines + 1] = keys[i] .. ',' .. r
-    end
+-- A rack's representative candidates are its most senior members. Candidates and origins keep
+-- their record in "seniors" fresh and read all of it: the other racks' candidates and the
+-- origins.
+local seniorView, rackTop = false, false
+local candidate = origin == '1' and ARGV[18] ~= 'random'
+if origin ~= '1' and ARGV[18] ~= 'random' then
+  candidate = redis.call('ZRANK', rk, pk) < senior
+  if redis.call('ZCARD', rk) > tonumber(ARGV[14]) then
+    rackTop = redis.call('HMGET', records, unpack(redis.call('ZRANGE', rk, 0, senior - 1)))
   end
 end
-local function addPairs(flat)
-  for i = 1, #flat, 2 do
-    lines[#lines + 1] = flat[i] .. ',' .. flat[i + 1]
+if candidate then
+  if redis.call('HSET', seniors, pk, rec) == 1 then
+    redis.call('EXPIRE', seniors, keyTtl)
   end
-end
-if ARGV[17] == 'random' then
-  addPairs(redis.call('HRANDFIELD', peers, sample, 'WITHVALUES'))
-else
-  local candidate = origin == '1'
-  if not candidate then
-    local limit = math.max(sample, senior)
-    local rack = redis.call('ZRANGE', rk, 0, limit - 1)
-    for i = 1, math.min(senior, #rack) do
-      if rack[i] == pk then
-        candidate = true
-      end
+  local most = tonumber(ARGV[17])
+  if redis.call('HLEN', seniors) <= most then
+    seniorView = redis.call('HVALS', seniors)
+  else
+    seniorView = {}
+    local flat = redis.call('HRANDFIELD', seniors, most, 'WITHVALUES')
+    for i = 2, #flat, 2 do
+      seniorView[#seniorView + 1] = flat[i]
     end
-    if #rack == limit then
-      local seen = {}
-      for _, m in ipairs(rack) do
-        seen[m] = true
-      end
-      for _, m in ipairs(redis.call('ZRANDMEMBER', rk, sample)) do
-        if not seen[m] then
-          rack[#rack + 1] = m
-        end
-      end
-    end
-    addRecords(rack, redis.call('HMGET', peers, unpack(rack)))
-  end
-  if candidate then
-    if redis.call('HSET', seniors, pk, rec) == 1 then
-      redis.call('EXPIRE', seniors, keyTtl)
-    end
-    addPairs(redis.call('HRANDFIELD', seniors, tonumber(ARGV[18]), 'WITHVALUES'))
   end
 end
 
 local s, n, d = counts()
-return {1, tonumber(size), s, n, d, rec, table.concat(lines, '\n')}
+return {1, tonumber(size), s, n, d, rec, seniorView, rackTop}

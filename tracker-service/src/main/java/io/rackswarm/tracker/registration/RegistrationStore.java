@@ -91,6 +91,7 @@ public class RegistrationStore {
                             .flatMap(racks -> {
                                 for (Response r : racks) {
                                     del.arg(r.toString());
+                                    del.arg(SwarmKeys.rackRecords(r.toString()));
                                 }
                                 del.arg(keys.racks());
                                 return redis.send(del);

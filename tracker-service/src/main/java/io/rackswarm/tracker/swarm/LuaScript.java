@@ -57,15 +57,36 @@ final class LuaScript {
     /** Runs the script through a pipeline; answers with the plain Vert.x response. */
     Uni<io.vertx.redis.client.Response> run(RedisPipeline pipeline, List<String> keys,
             List<String> args) {
-        return pipeline.send(request(Command.EVALSHA, sha, keys, args).getDelegate())
-                .onFailure(LuaScript::isNoScript)
-                .recoverWithUni(() -> pipeline.send(
-                        request(Command.EVAL, source, keys, args).getDelegate()));
+        return runWith(pipeline, keys, args, List.of()).map(r -> r.get(0));
     }
 
-    /** Redis lost its script cache (restart, failover, SCRIPT FLUSH). */
+    /**
+     * Runs the script and, in the same write, plain commands after it (reads that need no
+     * Lua); answers with the script's response first.
+     */
+    Uni<List<io.vertx.redis.client.Response>> runWith(RedisPipeline pipeline, List<String> keys,
+            List<String> args, List<io.vertx.redis.client.Request> alongside) {
+        return pipeline.send(group(request(Command.EVALSHA, sha, keys, args), alongside))
+                .onFailure(LuaScript::isNoScript)
+                .recoverWithUni(() -> pipeline.send(
+                        group(request(Command.EVAL, source, keys, args), alongside)));
+    }
+
+    private static List<io.vertx.redis.client.Request> group(Request script,
+            List<io.vertx.redis.client.Request> alongside) {
+        List<io.vertx.redis.client.Request> all = new java.util.ArrayList<>(1 + alongside.size());
+        all.add(script.getDelegate());
+        all.addAll(alongside);
+        return all;
+    }
+
+    /**
+     * Redis lost its script cache (restart, failover, SCRIPT FLUSH). Sent with other commands,
+     * the error reads "ERR [i] NOSCRIPT ...".
+     */
     private static boolean isNoScript(Throwable e) {
-        return String.valueOf(e.getMessage()).startsWith("NOSCRIPT");
+        String message = String.valueOf(e.getMessage());
+        return message.startsWith("NOSCRIPT") || message.contains("] NOSCRIPT ");
     }
 
     private static Request request(Command command, String script, List<String> keys,

@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The stored form of a peer, written by {@code announce.lua}:
- * {@code joined,progress,left,lastSeen,origin,port,ip,region,zone,rack}.
+ * {@code key,joined,progress,left,lastSeen,origin,port,ip,region,zone,rack}.
  *
  * <p>Every announce reads dozens of records, so parsing avoids regular expressions; locations
  * repeat across peers and are interned.
@@ -20,16 +20,16 @@ final class PeerRecord {
     private PeerRecord() {
     }
 
-    /** One line {@code key,record} of a script's view, between {@code from} and {@code to}. */
+    /** One record of a script's view, between {@code from} and {@code to}. */
     static PeerState parseLine(String view, int from, int to) {
         int comma = view.indexOf(',', from);
         if (comma < 0 || comma >= to) {
-            throw new IllegalStateException("corrupt view line: " + view.substring(from, to));
+            throw new IllegalStateException("corrupt peer record: " + view.substring(from, to));
         }
         return parse(view.substring(from, comma), view.substring(comma + 1, to));
     }
 
-    static PeerState parse(String key, String record) {
+    private static PeerState parse(String key, String record) {
         int[] commas = new int[9];
         int found = 0;
         for (int i = 0; i < record.length() && found < 9; i++) {

@@ -3,6 +3,7 @@ package io.rackswarm.tracker.swarm;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -18,7 +19,10 @@ import java.util.function.IntConsumer;
  * each; an idle tracker sends every command at once. Each thread (one per event loop) has its
  * own lane, so answers come back on the thread that asked.
  *
- * <p>A batch that fails is sent again command by command, so commands sent through a pipeline
+ * <p>A caller may send a group of commands (an announce script and the read of the peer's
+ * rack): a group always leaves in one write, so it costs one round trip.
+ *
+ * <p>A batch that fails is sent again group by group, so commands sent through a pipeline
  * must be idempotent. The announce script is: repeating an announce with the same time stamp
  * changes nothing.
  */
@@ -30,7 +34,7 @@ final class RedisPipeline {
     private final IntConsumer batchSizes;
     private final ThreadLocal<Lane> lanes = ThreadLocal.withInitial(Lane::new);
 
-    /** @param batchSizes told the number of commands of every write */
+    /** @param batchSizes told the number of groups of every write */
     RedisPipeline(Redis redis, int depth, int maxBatch, IntConsumer batchSizes) {
         if (depth < 1 || maxBatch < 1) {
             throw new IllegalArgumentException("depth and batch size must be positive");
@@ -42,10 +46,33 @@ final class RedisPipeline {
     }
 
     Uni<Response> send(Request request) {
-        return Uni.createFrom().emitter(em -> lanes.get().submit(new Pending(request, em)));
+        return send(List.of(request)).map(responses -> responses.get(0));
     }
 
-    private record Pending(Request request, UniEmitter<? super Response> emitter) {
+    /** Sends a group of commands in one write; answers in the same order. */
+    Uni<List<Response>> send(List<Request> group) {
+        if (group.isEmpty()) {
+            throw new IllegalArgumentException("empty group");
+        }
+        return Uni.createFrom().emitter(em -> lanes.get().submit(new Pending(group, em)));
+    }
+
+    private record Pending(List<Request> group, UniEmitter<? super List<Response>> emitter) {
+
+        void complete(AsyncResult<List<Response>> ar) {
+            if (ar.succeeded()) {
+                emitter.complete(ar.result());
+            } else {
+                emitter.fail(ar.cause());
+            }
+        }
+    }
+
+    private Future<List<Response>> write(List<Request> requests) {
+        if (requests.size() == 1) {
+            return redis.send(requests.get(0)).map(r -> java.util.Collections.singletonList(r));
+        }
+        return redis.batch(requests);
     }
 
     private final class Lane {
@@ -81,26 +108,29 @@ final class RedisPipeline {
             }
             batchSizes.accept(batch.size());
             if (batch.size() == 1) {
-                redis.send(batch.get(0).request()).onComplete(ar -> {
+                write(batch.get(0).group()).onComplete(ar -> {
                     next();
-                    complete(batch.get(0), ar);
+                    batch.get(0).complete(ar);
                 });
                 return;
             }
-            List<Request> requests = new ArrayList<>(batch.size());
-            batch.forEach(p -> requests.add(p.request()));
-            redis.batch(requests).onComplete(ar -> {
+            List<Request> requests = new ArrayList<>();
+            batch.forEach(p -> requests.addAll(p.group()));
+            write(requests).onComplete(ar -> {
                 next();
                 if (ar.failed()) {
                     // The client reports a batch as a whole: one error reply (NOSCRIPT after a
-                    // restart) fails every command of it. Sent again one by one, each command
+                    // restart) fails every command of it. Sent again group by group, each caller
                     // gets its own answer; that is why only idempotent commands may come here.
-                    batch.forEach(p -> redis.send(p.request()).onComplete(one -> complete(p, one)));
+                    batch.forEach(p -> write(p.group()).onComplete(p::complete));
                     return;
                 }
                 List<Response> responses = ar.result();
-                for (int i = 0; i < batch.size(); i++) {
-                    batch.get(i).emitter().complete(responses.get(i));
+                int at = 0;
+                for (Pending p : batch) {
+                    int n = p.group().size();
+                    p.emitter().complete(responses.subList(at, at + n));
+                    at += n;
                 }
             });
         }
@@ -112,14 +142,6 @@ final class RedisPipeline {
                 batch = takeBatch();
             }
             send(batch);
-        }
-
-        private void complete(Pending p, AsyncResult<Response> ar) {
-            if (ar.succeeded()) {
-                p.emitter().complete(ar.result());
-            } else {
-                p.emitter().fail(ar.cause());
-            }
         }
     }
 }

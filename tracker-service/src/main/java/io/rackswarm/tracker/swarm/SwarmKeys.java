@@ -1,6 +1,7 @@
 package io.rackswarm.tracker.swarm;
 
 import io.rackswarm.core.oci.Digest;
+import io.rackswarm.core.topology.Location;
 import io.rackswarm.core.torrent.InfoHash;
 
 /**
@@ -35,9 +36,23 @@ public record SwarmKeys(String prefix, InfoHash infoHash) {
         return key("racks");
     }
 
-    /** Prefix of the per-rack sorted sets; the rack's region/zone/rack path follows. */
+    /** Prefix of the per-rack keys; the rack's region/zone/rack path follows. */
     public String rackPrefix() {
         return key("rack:");
+    }
+
+    /** A rack's members by join time (sorted set); also the rack's name in {@link #racks()}. */
+    public String rack(Location location) {
+        return rackPrefix() + location.region() + "/" + location.zone() + "/" + location.rack();
+    }
+
+    /** A rack's peer records (hash), read as the announcing peer's view of its rack. */
+    public String rackRecords(Location location) {
+        return rackRecords(rack(location));
+    }
+
+    public static String rackRecords(String rackKey) {
+        return rackKey + ":records";
     }
 
     /** The digest index lives outside the swarm's slot: digest to info-hash. */

@@ -7,7 +7,10 @@ import io.rackswarm.tracker.config.TrackerConfig;
 import io.rackswarm.tracker.metrics.TrackerMetrics;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,6 +54,7 @@ public class SwarmStore {
             boolean randomView) {
         SwarmKeys keys = new SwarmKeys(config.keyPrefix(), a.infoHash());
         String peerKey = a.peerId().hex();
+        String count = Integer.toString(Math.max(sample, 1));
         List<String> args = List.of(
                 Long.toString(nowMillis),
                 Long.toString(config.peerTtl().toMillis()),
@@ -65,21 +69,30 @@ public class SwarmStore {
                 a.location().rack(),
                 keys.rackPrefix(),
                 Integer.toString(config.representatives() + 1),
-                Integer.toString(Math.max(sample, 1)),
+                count,
                 Long.toString(2 * config.peerTtl().toSeconds() + 60),
                 Long.toString(config.peerTtl().toMillis() / 3),
-                randomView ? "random" : "topology",
                 Integer.toString(config.rackLimit() * (config.representatives() + 1)
-                        + MAX_ORIGINS_READ));
-        return ANNOUNCE.run(pipeline, List.of(keys.torrent(), keys.peers(), keys.seeds(),
-                keys.seniors(), keys.racks()), args)
-                .map(r -> snapshot(a.infoHash(), peerKey, r,
-                        nowMillis - config.peerTtl().toMillis()));
+                        + MAX_ORIGINS_READ),
+                randomView ? "random" : "topology");
+        // The peer's rack (or, for the random policy, the swarm) is read by a plain command in
+        // the same write as the script: no record passes through Lua on the common path.
+        List<Request> view = List.of();
+        if (a.event() != Announcement.Event.STOPPED && (randomView || !a.origin())) {
+            view = List.of(Request.cmd(Command.HRANDFIELD)
+                    .arg(randomView ? keys.peers() : keys.rackRecords(a.location()))
+                    .arg(count).arg("WITHVALUES"));
+        }
+        return ANNOUNCE.runWith(pipeline, List.of(keys.torrent(), keys.peers(), keys.seeds(),
+                keys.seniors(), keys.racks(), keys.rackRecords(a.location()),
+                keys.rack(a.location())), args, view)
+                .map(r -> snapshot(a.infoHash(), r, nowMillis - config.peerTtl().toMillis()));
     }
 
     /** Peers last seen before {@code expiredBefore} wait for purging and are left out. */
-    private static SwarmSnapshot snapshot(InfoHash infoHash, String selfKey,
-            io.vertx.redis.client.Response r, long expiredBefore) {
+    private static SwarmSnapshot snapshot(InfoHash infoHash, List<Response> responses,
+            long expiredBefore) {
+        Response r = responses.get(0);
         if (r.get(0).toLong() < 0) {
             throw new UnregisteredTorrentException(infoHash);
         }
@@ -87,25 +100,34 @@ public class SwarmStore {
         long seeds = r.get(2).toLong();
         long peers = r.get(3).toLong();
         long downloaded = r.get(4).toLong();
-        io.vertx.redis.client.Response selfRecord = r.get(5);
+        Response selfRecord = r.get(5);
         if (selfRecord == null) {
             return new SwarmSnapshot(null, seeds, peers - seeds, downloaded);
         }
-        PeerState self = PeerRecord.parse(selfKey, selfRecord.toString());
-        // The view may name a peer twice (a rack's candidates are also in "seniors").
+        PeerState self = parse(selfRecord);
+        // A peer may come twice (a rack's candidates are also in "seniors").
         Map<String, PeerState> byKey = new LinkedHashMap<>();
-        String view = r.get(6).toString();
-        int from = 0;
-        while (from < view.length()) {
-            int end = view.indexOf('\n', from);
-            if (end < 0) {
-                end = view.length();
+        if (responses.size() > 1) {
+            // HRANDFIELD ... WITHVALUES: [field, value] pairs over RESP3, flat over RESP2.
+            Response fields = responses.get(1);
+            for (int i = 0; i < fields.size(); i++) {
+                Response item = fields.get(i);
+                if (item.type() == ResponseType.MULTI) {
+                    keep(byKey, parse(item.get(1)), expiredBefore);
+                } else if (i % 2 == 1) {
+                    keep(byKey, parse(item), expiredBefore);
+                }
             }
-            PeerState p = PeerRecord.parseLine(view, from, end);
-            if (p.lastSeenAtMillis() >= expiredBefore) {
-                byKey.putIfAbsent(p.key(), p);
+        }
+        for (int part = 6; part <= 7; part++) {
+            Response records = r.get(part);
+            if (records != null) {
+                for (Response record : records) {
+                    if (record != null) {
+                        keep(byKey, parse(record), expiredBefore);
+                    }
+                }
             }
-            from = end + 1;
         }
         List<PeerState> agents = new ArrayList<>(byKey.size());
         List<PeerState> origins = new ArrayList<>();
@@ -114,6 +136,17 @@ public class SwarmStore {
         }
         return new SwarmSnapshot(new SwarmView(self, agents, origins, size), seeds,
                 peers - seeds, downloaded);
+    }
+
+    private static PeerState parse(Response record) {
+        String text = record.toString();
+        return PeerRecord.parseLine(text, 0, text.length());
+    }
+
+    private static void keep(Map<String, PeerState> byKey, PeerState p, long expiredBefore) {
+        if (p.lastSeenAtMillis() >= expiredBefore) {
+            byKey.putIfAbsent(p.key(), p);
+        }
     }
 
     /** BEP 48 counters of one swarm; empty for an unregistered info-hash. */

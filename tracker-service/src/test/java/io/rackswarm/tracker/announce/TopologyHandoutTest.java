@@ -89,4 +89,22 @@ class TopologyHandoutTest extends RegisteredSwarm {
         // representative still learns of it, from the record the stops promoted.
         assertThat(announce(5, "z1", "b")).containsExactlyInAnyOrder(20003, 20004, 20006, 20007);
     }
+
+    @Test
+    void givenRackLargerThanTheSample_thenMembersSampleItAndCandidatesStillBridge() throws Exception {
+        for (int peer = 1; peer <= 12; peer++) {
+            announce(peer, "z1", "a");
+            Thread.sleep(3);
+        }
+        announce(20, "z1", "b");
+        for (int round = 0; round < 10; round++) {
+            // numwant 3: the tracker samples 4 records of the 12-peer rack.
+            List<Integer> member = compactPorts(tracker.announce(ih, 12).at("eu", "z1", "a")
+                    .set("numwant", "3").send());
+            assertThat(member).hasSize(3).allMatch(p -> p >= 20001 && p <= 20011);
+            List<Integer> senior = compactPorts(tracker.announce(ih, 1).at("eu", "z1", "a")
+                    .set("numwant", "3").send());
+            assertThat(senior).hasSize(3).contains(20020);
+        }
+    }
 }
