@@ -5,6 +5,7 @@ import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayDeque;
@@ -28,21 +29,31 @@ import java.util.function.IntConsumer;
  */
 final class RedisPipeline {
 
-    private final Redis redis;
+    private final java.util.function.Supplier<Redis> clients;
     private final int depth;
     private final int maxBatch;
     private final IntConsumer batchSizes;
     private final ThreadLocal<Lane> lanes = ThreadLocal.withInitial(Lane::new);
+    private final List<Redis> made = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    /** @param batchSizes told the number of groups of every write */
-    RedisPipeline(Redis redis, int depth, int maxBatch, IntConsumer batchSizes) {
+    /**
+     * @param clients makes a client on the calling thread; each lane makes one
+     * @param batchSizes told the number of groups of every write
+     */
+    RedisPipeline(java.util.function.Supplier<Redis> clients, int depth, int maxBatch,
+            IntConsumer batchSizes) {
         if (depth < 1 || maxBatch < 1) {
             throw new IllegalArgumentException("depth and batch size must be positive");
         }
-        this.redis = redis;
+        this.clients = clients;
         this.depth = depth;
         this.maxBatch = maxBatch;
         this.batchSizes = batchSizes;
+    }
+
+    /** Closes the lanes' clients and their connections. */
+    void close() {
+        made.forEach(Redis::close);
     }
 
     Uni<Response> send(Request request) {
@@ -68,17 +79,41 @@ final class RedisPipeline {
         }
     }
 
-    private Future<List<Response>> write(List<Request> requests) {
-        if (requests.size() == 1) {
-            return redis.send(requests.get(0)).map(r -> java.util.Collections.singletonList(r));
-        }
-        return redis.batch(requests);
-    }
 
     private final class Lane {
 
         private final ArrayDeque<Pending> queue = new ArrayDeque<>();
         private int inFlight;
+        /**
+         * This lane's own client and connection, made on its thread: a Vert.x Redis client
+         * reads all its connections on the event loop it was created on, so a shared client
+         * would have one loop parse every loop's answers and hand them over.
+         */
+        private Redis client;
+        private Future<RedisConnection> connection;
+
+        private Future<List<Response>> write(List<Request> requests) {
+            if (connection == null || connection.failed()) {
+                if (client == null) {
+                    client = clients.get();
+                    made.add(client);
+                }
+                Future<RedisConnection> opening = client.connect();
+                connection = opening;
+                opening.onSuccess(c -> c.exceptionHandler(e -> drop(opening))
+                        .endHandler(v -> drop(opening)));
+            }
+            return connection.compose(c -> requests.size() == 1
+                    ? c.send(requests.get(0)).map(r -> java.util.Collections.singletonList(r))
+                    : c.batch(requests));
+        }
+
+        private synchronized void drop(Future<RedisConnection> broken) {
+            if (connection == broken) {
+                connection = null;
+            }
+            broken.onSuccess(RedisConnection::close);
+        }
 
         void submit(Pending p) {
             List<Pending> batch;

@@ -36,10 +36,17 @@ public class SwarmStore {
     private final RedisPipeline pipeline;
     private final TrackerConfig config;
 
-    public SwarmStore(Redis redis, TrackerConfig config, TrackerMetrics metrics) {
+    /**
+     * Announces go through clients of their own, made with the default client's options: each
+     * event loop makes one and keeps one connection of it, so that every loop reads, parses and
+     * answers its own announces.
+     */
+    public SwarmStore(Redis redis, RedisOptionsCapture options, io.vertx.core.Vertx vertx,
+            TrackerConfig config, TrackerMetrics metrics) {
         this.redis = redis;
-        this.pipeline = new RedisPipeline(redis.getDelegate(), config.redisPipelineDepth(),
-                MAX_BATCH, metrics::redisBatch);
+        this.pipeline = new RedisPipeline(
+                () -> io.vertx.redis.client.Redis.createClient(vertx, options.options()),
+                config.redisPipelineDepth(), MAX_BATCH, metrics::redisBatch);
         this.config = config;
     }
 
@@ -147,6 +154,11 @@ public class SwarmStore {
         if (p.lastSeenAtMillis() >= expiredBefore) {
             byKey.putIfAbsent(p.key(), p);
         }
+    }
+
+    @jakarta.annotation.PreDestroy
+    void close() {
+        pipeline.close();
     }
 
     /** BEP 48 counters of one swarm; empty for an unregistered info-hash. */

@@ -44,6 +44,8 @@ class RedisOutageTest {
         TrackerClient tracker = new TrackerClient(base);
         InfoHash ih = Registrations.registered(1000);
         assertThat(status("/q/health/ready")).isEqualTo(200);
+        // The announce path holds connections of its own: they must break and come back too.
+        assertThat(TrackerClient.failure(tracker.announce(ih, 1).send())).isNull();
 
         RedisServer redis = RedisServerResource.server();
         redis.stop();

@@ -59,7 +59,7 @@ class RedisPipelineTest {
     @Test
     void givenBurstOfCommands_thenEachCallerGetsItsOwnAnswerAndWritesAreBatched() {
         List<Integer> batches = new CopyOnWriteArrayList<>();
-        RedisPipeline pipeline = new RedisPipeline(redis, 2, 64, batches::add);
+        RedisPipeline pipeline = new RedisPipeline(() -> redis, 2, 64, batches::add);
 
         List<String> answers = burst(pipeline, 1000,
                 i -> pipeline.send(Request.cmd(Command.ECHO).arg("answer-" + i)));
@@ -75,7 +75,7 @@ class RedisPipelineTest {
 
     @Test
     void givenScriptMissingFromRedis_thenEveryBatchedCallerRecovers() throws Exception {
-        RedisPipeline pipeline = new RedisPipeline(redis, 1, 128, b -> { });
+        RedisPipeline pipeline = new RedisPipeline(() -> redis, 1, 128, b -> { });
         LuaScript script = LuaScript.of("return 'script-' .. ARGV[1]");
         server.command("SCRIPT", "FLUSH");
 
@@ -89,7 +89,7 @@ class RedisPipelineTest {
 
     @Test
     void givenRedisDown_thenCallersFailAndTheLaneKeepsWorkingAfterwards() throws Exception {
-        RedisPipeline pipeline = new RedisPipeline(redis, 2, 64, b -> { });
+        RedisPipeline pipeline = new RedisPipeline(() -> redis, 2, 64, b -> { });
         server.stop();
         try {
             CompletableFuture<Throwable> failure = new CompletableFuture<>();
