@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 root=$PWD
 
 DURATION=${DURATION:-30s}
-WARMUP=${WARMUP:-10s}
+WARMUP=${WARMUP:-20s}
 SWARMS=${SWARMS:-1000}
 PEERS=${PEERS:-100}
 ZONES=${ZONES:-2}

@@ -41,13 +41,13 @@ public class TrackerMetrics {
                 .description("Announces answered with the short retry interval: "
                         + "nothing in the peer's tier held data yet")
                 .register(registry);
-        this.redisBatches = DistributionSummary.builder("rackswarm.tracker.redis.batch.commands")
-                .description("Announce scripts sent to Redis in one write (pipelining)")
+        this.redisBatches = DistributionSummary.builder("rackswarm.tracker.redis.batch.announces")
+                .description("Announces sent to Redis in one write (pipelining)")
                 .register(registry);
     }
 
-    public void redisBatch(int commands) {
-        redisBatches.record(commands);
+    public void redisBatch(int announces) {
+        redisBatches.record(announces);
     }
 
     public void announced(String event, String result, long startNanos) {

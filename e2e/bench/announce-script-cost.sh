@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Redis work per announce, counted in CPU instructions by valgrind (callgrind): the same numbers
+# on every run, whatever else the machine is doing, so a change to the announce script can be
+# judged without the noise of a shared machine. A deterministic workload (SWARMS swarms x 100
+# peers, 10 racks, a quarter of the announces from seeds; each announce is the script plus the
+# plain HRANDFIELD of the peer's rack, as the tracker sends them) runs against
+#   - tracker-service's announce.lua, and
+#   - e2e/bench/minimal-announce.lua, the floor: registration check and one HSET, no topology,
+# side by side, each in a fresh redis-server under callgrind.
+#
+#   e2e/bench/announce-script-cost.sh [announces]     (default 20000 after 20000 to fill Redis)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+N=${1:-20000}
+SWARMS=${SWARMS:-200}
+bin/install-deps valgrind python3
+. e2e/bench/lib.sh
+
+workload() { # sha file count seed
+  python3 - "$@" "$SWARMS" <<'PY'
+import hashlib, random, sys
+sha, path, n, seed, swarms = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+peers, racks, zones = 100, 10, 2
+rnd = random.Random(seed)
+def cmd(*a):
+    out = ["*%d\r\n" % len(a)]
+    for x in a:
+        x = str(x)
+        out.append("$%d\r\n%s\r\n" % (len(x.encode()), x))
+    return "".join(out)
+hashes = [hashlib.sha1(b"cost-%d" % i).hexdigest() for i in range(swarms)]
+with open(path, "w") as f:
+    if seed == 1:
+        for h in hashes:
+            f.write(cmd("HSET", "rs:{%s}:torrent" % h, "size", 1048576, "digest", "sha256:0"))
+    now = 1763880000000 + seed * 10**7
+    for _ in range(n):
+        now += 1
+        h = hashes[rnd.randrange(swarms)]
+        p = rnd.randrange(1, peers + 1)
+        left = 0 if rnd.randrange(4) == 0 else 1048576
+        k = lambda s: "rs:{%s}:%s" % (h, s)
+        zone, rack = "z%d" % (p % zones), "r%d" % (p % racks)
+        rk = k("rack:") + "eu/%s/%s" % (zone, rack)
+        f.write(cmd("EVALSHA", sha, 7, k("torrent"), k("peers"), k("seeds"), k("seniors"),
+                    k("racks"), rk + ":records", rk, now, 45000, "none", "%040x" % (p * 1000003),
+                    left, "0", 10000 + p, "127.0.0.1", "eu", zone, rack, k("rack:"), 3, 51, 150,
+                    15000, 3136, "topology"))
+        f.write(cmd("HRANDFIELD", rk + ":records", 51, "WITHVALUES"))
+PY
+}
+
+cost() { # script -> instructions per announce of the measured part
+  local script=$1 port out
+  port=$(free_port)
+  out="$work/callgrind.$(basename "$script")"
+  valgrind --tool=callgrind --callgrind-out-file="$out" --collect-atstart=no \
+    redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no \
+    --latency-tracking no > "$work/valgrind.log" 2>&1 &
+  local vg=$!
+  for _ in $(seq 1 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.3; done
+  local sha
+  sha=$(redis-cli -p "$port" -x script load < "$script")
+  workload "$sha" "$work/fill.resp" "$N" 1
+  workload "$sha" "$work/measure.resp" "$N" 2
+  redis-cli -p "$port" --pipe < "$work/fill.resp" > "$work/fill.log" 2>&1
+  callgrind_control -i on "$vg" > /dev/null
+  redis-cli -p "$port" --pipe < "$work/measure.resp" > "$work/measure.log" 2>&1
+  callgrind_control -i off "$vg" > /dev/null
+  grep -q "errors: 0," "$work/fill.log" && grep -q "errors: 0," "$work/measure.log" \
+    || { echo "$script: Redis answered with errors" >&2; cat "$work/measure.log" >&2; exit 1; }
+  redis-cli -p "$port" shutdown nosave > /dev/null 2>&1 || true
+  wait "$vg" 2>/dev/null || true
+  local ir
+  ir=$(awk '/^(summary|totals):/ {print $2; exit}' "$out"*)
+  python3 -c "print(round($ir / $N))"
+}
+
+echo "Redis instructions per announce (callgrind; $N announces over $SWARMS swarms x 100 peers" \
+  "after as many to fill Redis)"
+full=$(cost tracker-service/src/main/resources/redis/announce.lua)
+floor=$(cost e2e/bench/minimal-announce.lua)
+printf '%-40s %12s %8s\n' script instructions vs_floor
+printf '%-40s %12s %7.2fx\n' "minimal (registration + HSET)" "$floor" 1
+printf '%-40s %12s %7.2fx\n' "announce.lua (topology)" "$full" "$(python3 -c "print($full/$floor)")"
