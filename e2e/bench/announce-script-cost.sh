@@ -34,7 +34,7 @@ with open(path, "w") as f:
     if seed == 1:
         for h in hashes:
             f.write(cmd("HSET", "rs:{%s}:torrent" % h, "size", 1048576, "digest", "sha256:0"))
-    now = 1763880000000 + seed * 10**7
+    now = 1763880000000 + (seed - 1) * n
     for _ in range(n):
         now += 1
         h = hashes[rnd.randrange(swarms)]
@@ -55,7 +55,7 @@ cost() { # script -> instructions per announce of the measured part
   local script=$1 port out
   port=$(free_port)
   out="$work/callgrind.$(basename "$script")"
-  valgrind --tool=callgrind --callgrind-out-file="$out" --collect-atstart=no \
+  valgrind --tool=callgrind --callgrind-out-file="$out" --instr-atstart=no \
     redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no \
     --latency-tracking no > "$work/valgrind.log" 2>&1 &
   local vg=$!
@@ -65,21 +65,21 @@ cost() { # script -> instructions per announce of the measured part
   workload "$sha" "$work/fill.resp" "$N" 1
   workload "$sha" "$work/measure.resp" "$N" 2
   redis-cli -p "$port" --pipe < "$work/fill.resp" > "$work/fill.log" 2>&1
-  callgrind_control -i on "$vg" > /dev/null
+  callgrind_control -i on "$vg" > /dev/null 2>&1
   redis-cli -p "$port" --pipe < "$work/measure.resp" > "$work/measure.log" 2>&1
-  callgrind_control -i off "$vg" > /dev/null
+  callgrind_control -i off "$vg" > /dev/null 2>&1
   grep -q "errors: 0," "$work/fill.log" && grep -q "errors: 0," "$work/measure.log" \
     || { echo "$script: Redis answered with errors" >&2; cat "$work/measure.log" >&2; exit 1; }
   redis-cli -p "$port" shutdown nosave > /dev/null 2>&1 || true
   wait "$vg" 2>/dev/null || true
   local ir
-  ir=$(awk '/^(summary|totals):/ {print $2; exit}' "$out"*)
+  ir=$(awk '/^totals:/ {print $2; exit}' "$out"*)
   python3 -c "print(round($ir / $N))"
 }
 
 echo "Redis instructions per announce (callgrind; $N announces over $SWARMS swarms x 100 peers" \
   "after as many to fill Redis)"
-full=$(cost tracker-service/src/main/resources/redis/announce.lua)
+full=$(cost "${SCRIPT:-tracker-service/src/main/resources/redis/announce.lua}")
 floor=$(cost e2e/bench/minimal-announce.lua)
 printf '%-40s %12s %8s\n' script instructions vs_floor
 printf '%-40s %12s %7.2fx\n' "minimal (registration + HSET)" "$floor" 1
