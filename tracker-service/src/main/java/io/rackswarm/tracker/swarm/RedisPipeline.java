@@ -3,6 +3,7 @@ package io.rackswarm.tracker.swarm;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
@@ -18,7 +19,7 @@ import java.util.function.IntConsumer;
  * wait in its queue; when a batch returns, everything queued leaves in one write. Under load,
  * dozens of announces then cost Redis and the tracker one read and one write instead of one
  * each; an idle tracker sends every command at once. Each thread (one per event loop) has its
- * own lane, so answers come back on the thread that asked.
+ * own lane, so answers come back on the thread that asked; other threads share one lane.
  *
  * <p>A caller may send a group of commands (an announce script and the read of the peer's
  * rack): a group always leaves in one write, so it costs one round trip.
@@ -34,6 +35,8 @@ final class RedisPipeline {
     private final int maxBatch;
     private final IntConsumer batchSizes;
     private final ThreadLocal<Lane> lanes = ThreadLocal.withInitial(Lane::new);
+    /** For callers that are no event loop (tests, workers): one lane shared by all of them. */
+    private final Lane shared = new Lane();
     private final List<Redis> made = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
@@ -65,7 +68,11 @@ final class RedisPipeline {
         if (group.isEmpty()) {
             throw new IllegalArgumentException("empty group");
         }
-        return Uni.createFrom().emitter(em -> lanes.get().submit(new Pending(group, em)));
+        return Uni.createFrom().emitter(em -> lane().submit(new Pending(group, em)));
+    }
+
+    private Lane lane() {
+        return Context.isOnEventLoopThread() ? lanes.get() : shared;
     }
 
     private record Pending(List<Request> group, UniEmitter<? super List<Response>> emitter) {
@@ -93,6 +100,12 @@ final class RedisPipeline {
         private Future<RedisConnection> connection;
 
         private Future<List<Response>> write(List<Request> requests) {
+            return connection().compose(c -> requests.size() == 1
+                    ? c.send(requests.get(0)).map(r -> java.util.Collections.singletonList(r))
+                    : c.batch(requests));
+        }
+
+        private synchronized Future<RedisConnection> connection() {
             if (connection == null || connection.failed()) {
                 if (client == null) {
                     client = clients.get();
@@ -103,9 +116,7 @@ final class RedisPipeline {
                 opening.onSuccess(c -> c.exceptionHandler(e -> drop(opening))
                         .endHandler(v -> drop(opening)));
             }
-            return connection.compose(c -> requests.size() == 1
-                    ? c.send(requests.get(0)).map(r -> java.util.Collections.singletonList(r))
-                    : c.batch(requests));
+            return connection;
         }
 
         private synchronized void drop(Future<RedisConnection> broken) {

@@ -18,8 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Swarm state in Redis. An announce is one script call: the tracker replicas keep nothing, so
- * any replica can answer any announce.
+ * Swarm state in Redis. An announce is one round trip: the announce script and a plain read of
+ * the peer's rack, written together. The tracker replicas keep nothing, so any replica can answer
+ * any announce.
  */
 @ApplicationScoped
 public class SwarmStore {
