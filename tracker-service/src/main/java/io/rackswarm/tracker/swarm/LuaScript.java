@@ -54,12 +54,6 @@ final class LuaScript {
                 .recoverWithUni(() -> redis.send(request(Command.EVAL, source, keys, args)));
     }
 
-    /** Runs the script through a pipeline; answers with the plain Vert.x response. */
-    Uni<io.vertx.redis.client.Response> run(RedisPipeline pipeline, List<String> keys,
-            List<String> args) {
-        return runWith(pipeline, keys, args, List.of()).map(r -> r.get(0));
-    }
-
     /**
      * Runs the script and, in the same write, plain commands after it (reads that need no
      * Lua); answers with the script's response first.

@@ -20,13 +20,13 @@ final class PeerRecord {
     private PeerRecord() {
     }
 
-    /** One record of a script's view, between {@code from} and {@code to}. */
-    static PeerState parseLine(String view, int from, int to) {
-        int comma = view.indexOf(',', from);
-        if (comma < 0 || comma >= to) {
-            throw new IllegalStateException("corrupt peer record: " + view.substring(from, to));
+    /** A stored record: the peer's key, a comma, then its fields. */
+    static PeerState parse(String stored) {
+        int comma = stored.indexOf(',');
+        if (comma < 0) {
+            throw new IllegalStateException("corrupt peer record: " + stored);
         }
-        return parse(view.substring(from, comma), view.substring(comma + 1, to));
+        return parse(stored.substring(0, comma), stored.substring(comma + 1));
     }
 
     private static PeerState parse(String key, String record) {

@@ -59,10 +59,6 @@ final class RedisPipeline {
         made.forEach(Redis::close);
     }
 
-    Uni<Response> send(Request request) {
-        return send(List.of(request)).map(responses -> responses.get(0));
-    }
-
     /** Sends a group of commands in one write; answers in the same order. */
     Uni<List<Response>> send(List<Request> group) {
         if (group.isEmpty()) {
@@ -85,7 +81,6 @@ final class RedisPipeline {
             }
         }
     }
-
 
     private final class Lane {
 

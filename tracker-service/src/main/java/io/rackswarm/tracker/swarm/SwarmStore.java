@@ -147,8 +147,7 @@ public class SwarmStore {
     }
 
     private static PeerState parse(Response record) {
-        String text = record.toString();
-        return PeerRecord.parseLine(text, 0, text.length());
+        return PeerRecord.parse(record.toString());
     }
 
     private static void keep(Map<String, PeerState> byKey, PeerState p, long expiredBefore) {

@@ -56,13 +56,17 @@ class RedisPipelineTest {
         return done.orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
     }
 
+    private static Uni<Response> echo(RedisPipeline pipeline, String text) {
+        return pipeline.send(List.of(Request.cmd(Command.ECHO).arg(text))).map(r -> r.get(0));
+    }
+
     @Test
     void givenBurstOfCommands_thenEachCallerGetsItsOwnAnswerAndWritesAreBatched() {
         List<Integer> batches = new CopyOnWriteArrayList<>();
         RedisPipeline pipeline = new RedisPipeline(() -> redis, 2, 64, batches::add);
 
         List<String> answers = burst(pipeline, 1000,
-                i -> pipeline.send(Request.cmd(Command.ECHO).arg("answer-" + i)));
+                i -> echo(pipeline, "answer-" + i));
 
         for (int i = 0; i < answers.size(); i++) {
             assertThat(answers.get(i)).isEqualTo("answer-" + i);
@@ -80,7 +84,8 @@ class RedisPipelineTest {
         server.command("SCRIPT", "FLUSH");
 
         List<String> answers = burst(pipeline, 300,
-                i -> script.run(pipeline, List.of(), List.of(Integer.toString(i))));
+                i -> script.runWith(pipeline, List.of(), List.of(Integer.toString(i)), List.of())
+                        .map(r -> r.get(0)));
 
         for (int i = 0; i < answers.size(); i++) {
             assertThat(answers.get(i)).isEqualTo("script-" + i);
@@ -93,7 +98,7 @@ class RedisPipelineTest {
         server.stop();
         try {
             CompletableFuture<Throwable> failure = new CompletableFuture<>();
-            vertx.runOnContext(v -> pipeline.send(Request.cmd(Command.PING)).subscribe()
+            vertx.runOnContext(v -> pipeline.send(List.of(Request.cmd(Command.PING))).subscribe()
                     .with(r -> failure.complete(null), failure::complete));
             assertThat(failure.orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join())
                     .isNotNull();
@@ -101,7 +106,7 @@ class RedisPipelineTest {
             server.restart();
         }
         List<String> answers = burst(pipeline, 50,
-                i -> pipeline.send(Request.cmd(Command.ECHO).arg("again-" + i))
+                i -> echo(pipeline, "again-" + i)
                         .onFailure().retry().withBackOff(Duration.ofMillis(50)).atMost(20));
         assertThat(answers).hasSize(50).allMatch(a -> a.startsWith("again-"));
     }
