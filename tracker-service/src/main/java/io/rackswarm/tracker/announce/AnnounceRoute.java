@@ -29,7 +29,13 @@ public class AnnounceRoute {
 
     private void announce(RoutingContext ctx) {
         service.announce(ctx.request().query(), remoteAddress(ctx.request()))
-                .subscribe().with(body -> bencoded(ctx, body), ctx::fail);
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        bencoded(ctx, ar.result());
+                    } else {
+                        ctx.fail(ar.cause());
+                    }
+                });
     }
 
     /** Writes a bencoded answer. */

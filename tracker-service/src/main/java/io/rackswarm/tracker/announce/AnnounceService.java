@@ -11,7 +11,7 @@ import io.rackswarm.tracker.swarm.Announcement;
 import io.rackswarm.tracker.swarm.SwarmSnapshot;
 import io.rackswarm.tracker.swarm.SwarmStore;
 import io.rackswarm.tracker.swarm.UnregisteredTorrentException;
-import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -53,8 +53,8 @@ public class AnnounceService {
         }
     }
 
-    /** Answers one announce; the Uni never fails: errors are encoded as failure reasons. */
-    public Uni<byte[]> announce(String rawQuery, InetAddress remote) {
+    /** Answers one announce; the future never fails: errors are encoded as failure reasons. */
+    public Future<byte[]> announce(String rawQuery, InetAddress remote) {
         long start = System.nanoTime();
         AnnounceRequest request;
         Announcement announcement;
@@ -66,13 +66,13 @@ public class AnnounceService {
                     request.endpoint(), request.location(), request.left(), request.event(),
                     AnnounceAuthorizer.isOrigin(identity));
         } catch (TrackerFailure f) {
-            return Uni.createFrom().item(fail("invalid", f, start));
+            return Future.succeededFuture(fail("invalid", f, start));
         }
         long now = System.currentTimeMillis();
         return store.announce(announcement, now, request.numwant() + 1,
                         policy instanceof RandomPolicy)
                 .map(snapshot -> respond(request, snapshot, now, start))
-                .onFailure().recoverWithItem(e -> fail(request.event().label(), classify(e), start));
+                .otherwise(e -> fail(request.event().label(), classify(e), start));
     }
 
     private byte[] respond(AnnounceRequest request, SwarmSnapshot snapshot, long now,

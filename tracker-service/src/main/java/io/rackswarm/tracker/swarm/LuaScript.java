@@ -58,12 +58,12 @@ final class LuaScript {
      * Runs the script and, in the same write, plain commands after it (reads that need no
      * Lua); answers with the script's response first.
      */
-    Uni<List<io.vertx.redis.client.Response>> runWith(RedisPipeline pipeline, List<String> keys,
-            List<String> args, List<io.vertx.redis.client.Request> alongside) {
+    io.vertx.core.Future<List<io.vertx.redis.client.Response>> runWith(RedisPipeline pipeline,
+            List<String> keys, List<String> args, List<io.vertx.redis.client.Request> alongside) {
         return pipeline.send(group(request(Command.EVALSHA, sha, keys, args), alongside))
-                .onFailure(LuaScript::isNoScript)
-                .recoverWithUni(() -> pipeline.send(
-                        group(request(Command.EVAL, source, keys, args), alongside)));
+                .recover(e -> isNoScript(e)
+                        ? pipeline.send(group(request(Command.EVAL, source, keys, args), alongside))
+                        : io.vertx.core.Future.failedFuture(e));
     }
 
     private static List<io.vertx.redis.client.Request> group(Request script,

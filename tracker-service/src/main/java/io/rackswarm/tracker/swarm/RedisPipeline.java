@@ -1,10 +1,9 @@
 package io.rackswarm.tracker.swarm;
 
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
@@ -59,26 +58,27 @@ final class RedisPipeline {
         made.forEach(Redis::close);
     }
 
-    /** Sends a group of commands in one write; answers in the same order. */
-    Uni<List<Response>> send(List<Request> group) {
+    /**
+     * Sends a group of commands in one write; answers in the same order. The future completes on
+     * the lane's event loop, without hopping through any other context.
+     */
+    Future<List<Response>> send(List<Request> group) {
         if (group.isEmpty()) {
             throw new IllegalArgumentException("empty group");
         }
-        return Uni.createFrom().emitter(em -> lane().submit(new Pending(group, em)));
+        Promise<List<Response>> answer = Promise.promise();
+        lane().submit(new Pending(group, answer));
+        return answer.future();
     }
 
     private Lane lane() {
         return Context.isOnEventLoopThread() ? lanes.get() : shared;
     }
 
-    private record Pending(List<Request> group, UniEmitter<? super List<Response>> emitter) {
+    private record Pending(List<Request> group, Promise<List<Response>> answer) {
 
         void complete(AsyncResult<List<Response>> ar) {
-            if (ar.succeeded()) {
-                emitter.complete(ar.result());
-            } else {
-                emitter.fail(ar.cause());
-            }
+            answer.handle(ar);
         }
     }
 
@@ -170,7 +170,7 @@ final class RedisPipeline {
                 int at = 0;
                 for (Pending p : batch) {
                     int n = p.group().size();
-                    p.emitter().complete(responses.subList(at, at + n));
+                    p.answer().complete(responses.subList(at, at + n));
                     at += n;
                 }
             });

@@ -56,9 +56,9 @@ public class SwarmStore {
      *
      * @param sample how many peers the view samples at random: from the peer's rack, or with
      *     {@code randomView} from the whole swarm (for the random policy)
-     * @throws UnregisteredTorrentException (as the Uni's failure) for unknown info-hashes
+     * @throws UnregisteredTorrentException (as the future's failure) for unknown info-hashes
      */
-    public Uni<SwarmSnapshot> announce(Announcement a, long nowMillis, int sample,
+    public io.vertx.core.Future<SwarmSnapshot> announce(Announcement a, long nowMillis, int sample,
             boolean randomView) {
         SwarmKeys keys = new SwarmKeys(config.keyPrefix(), a.infoHash());
         String peerKey = a.peerId().hex();

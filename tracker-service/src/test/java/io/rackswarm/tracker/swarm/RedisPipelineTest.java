@@ -3,14 +3,13 @@ package io.rackswarm.tracker.swarm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rackswarm.testsupport.RedisServer;
-import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -43,21 +42,39 @@ class RedisPipelineTest {
 
     /** Sends {@code n} commands from one event loop at once, as a burst of announces would. */
     private static List<String> burst(RedisPipeline pipeline, int n,
-            java.util.function.IntFunction<Uni<Response>> command) {
+            java.util.function.IntFunction<Future<Response>> command) {
         CompletableFuture<List<String>> done = new CompletableFuture<>();
         vertx.runOnContext(v -> {
-            List<Uni<String>> calls = new ArrayList<>();
+            List<Future<String>> calls = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 calls.add(command.apply(i).map(Response::toString));
             }
-            Uni.join().all(calls).andFailFast().subscribe().with(done::complete,
-                    done::completeExceptionally);
+            Future.all(calls).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    done.complete(calls.stream().map(Future::result).toList());
+                } else {
+                    done.completeExceptionally(ar.cause());
+                }
+            });
         });
         return done.orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
     }
 
-    private static Uni<Response> echo(RedisPipeline pipeline, String text) {
+    private static Future<Response> echo(RedisPipeline pipeline, String text) {
         return pipeline.send(List.of(Request.cmd(Command.ECHO).arg(text))).map(r -> r.get(0));
+    }
+
+    /** Retries a call every 50 ms until it succeeds, at most {@code attempts} times. */
+    private static Future<Response> retried(java.util.function.Supplier<Future<Response>> call,
+            int attempts) {
+        return call.get().recover(e -> {
+            if (attempts <= 1) {
+                return Future.failedFuture(e);
+            }
+            io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
+            vertx.setTimer(50, t -> later.complete());
+            return later.future().compose(v -> retried(call, attempts - 1));
+        });
     }
 
     @Test
@@ -98,16 +115,15 @@ class RedisPipelineTest {
         server.stop();
         try {
             CompletableFuture<Throwable> failure = new CompletableFuture<>();
-            vertx.runOnContext(v -> pipeline.send(List.of(Request.cmd(Command.PING))).subscribe()
-                    .with(r -> failure.complete(null), failure::complete));
+            vertx.runOnContext(v -> pipeline.send(List.of(Request.cmd(Command.PING)))
+                    .onComplete(ar -> failure.complete(ar.cause())));
             assertThat(failure.orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join())
                     .isNotNull();
         } finally {
             server.restart();
         }
         List<String> answers = burst(pipeline, 50,
-                i -> echo(pipeline, "again-" + i)
-                        .onFailure().retry().withBackOff(Duration.ofMillis(50)).atMost(20));
+                i -> retried(() -> echo(pipeline, "again-" + i), 20));
         assertThat(answers).hasSize(50).allMatch(a -> a.startsWith("again-"));
     }
 }

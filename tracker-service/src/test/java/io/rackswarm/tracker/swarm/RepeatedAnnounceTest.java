@@ -58,9 +58,9 @@ class RepeatedAnnounceTest extends RegisteredSwarm {
                 announce(9, 0, Event.STOPPED, true, ""));
         for (Announcement a : sequence) {
             now += 10;
-            SwarmSnapshot first = store.announce(a, now, 51, false).await().indefinitely();
+            SwarmSnapshot first = store.announce(a, now, 51, false).toCompletionStage().toCompletableFuture().join();
             Map<String, String> once = state();
-            SwarmSnapshot second = store.announce(a, now, 51, false).await().indefinitely();
+            SwarmSnapshot second = store.announce(a, now, 51, false).toCompletionStage().toCompletableFuture().join();
 
             assertThat(state()).as("Redis after %s", a).isEqualTo(once);
             assertThat(List.of(second.seeds(), second.leechers(), second.downloaded()))
