@@ -4,6 +4,12 @@
 # SWARMS whitelisted/registered info-hashes, PEERS peers per swarm over ZONES zones and RACKS
 # racks, a quarter of them seeds, numwant 50, compact answers.
 #
+# Two more rows show the floor of the tracker's design on this machine (e2e/bench/floor): the
+# same Vert.x HTTP server and Redis client answering a fixed body, over HTTP alone and with one
+# EVALSHA per announce of e2e/bench/minimal-announce.lua (the registration check and one HSET,
+# with the keys and arguments the tracker sends). What rackswarm loses against them is the cost
+# of its own announce script and per-announce work.
+#
 #   e2e/bench/tracker-announce.sh            full run (DURATION=30s per row)
 #   e2e/bench/tracker-announce.sh --smoke    a few seconds per row; fails on any failed answer
 set -euo pipefail
@@ -29,6 +35,7 @@ bin/install-deps wrk opentracker python3
 
 . e2e/bench/lib.sh
 REDIS_PORT=$(free_port); TRACKER_PORT=$(free_port); OT_PORT=$(free_port)
+FLOOR_HTTP_PORT=$(free_port); FLOOR_SCRIPT_PORT=$(free_port)
 SECRET=bench-announce-secret-0123456789
 ADMIN=bench-admin-token-0123456789
 
@@ -56,12 +63,29 @@ with open(os.path.join(work, "bench-config.lua"), "w") as f:
     f.writelines('  "%s",\n' % urllib.parse.quote(h, safe="") for h in hashes)
     f.write("}\npeers_per_swarm = %d\nzones = %d\nracks = %d\n" % (peers, zones, racks))
     f.write('token = os.getenv("BENCH_TOKEN") or ""\n')
+# The floor's registrations, keyed by the info-hash as it travels in the query.
+with open(os.path.join(work, "floor-registrations.txt"), "w") as f:
+    f.writelines("HSET floor:{%s}:torrent size 1048576\n" % urllib.parse.quote(h, safe="")
+                 for h in hashes)
 PY
 opentracker -i 127.0.0.1 -p "$OT_PORT" -P "$OT_PORT" -d "$work/ot" -w /whitelist \
   > "$work/opentracker.log" 2>&1 &
 pids+=($!)
 
 wait_http "http://127.0.0.1:$TRACKER_PORT/q/health/ready" "$work/tracker.log"
+
+libs=$(ls tracker-service/target/quarkus-app/lib/main/*.jar | tr '\n' ':')
+javac -nowarn -d "$work/floor" -cp "$libs" e2e/bench/floor/FloorTracker.java
+redis-cli -p "$REDIS_PORT" < "$work/floor-registrations.txt" > /dev/null
+java -cp "$work/floor:$libs" FloorTracker http "$FLOOR_HTTP_PORT" > "$work/floor-http.log" 2>&1 &
+pids+=($!)
+java -cp "$work/floor:$libs" FloorTracker script "$FLOOR_SCRIPT_PORT" "$REDIS_PORT" \
+  e2e/bench/minimal-announce.lua > "$work/floor-script.log" 2>&1 &
+pids+=($!)
+for log in floor-http floor-script; do
+  for _ in $(seq 1 60); do grep -q listening "$work/$log.log" && break; sleep 0.5; done
+  grep -q listening "$work/$log.log" || { echo "floor did not start" >&2; cat "$work/$log.log" >&2; exit 1; }
+done
 
 python3 - "$work/hashes" "$TRACKER_PORT" "$ADMIN" <<'PY'
 import hashlib, json, sys, urllib.request
@@ -95,6 +119,8 @@ results=$( {
   run opentracker "$OT_PORT"
   run rackswarm-keepalive "$TRACKER_PORT"
   run rackswarm-close "$TRACKER_PORT" -H "Connection: close"
+  run floor-http "$FLOOR_HTTP_PORT"
+  run floor-script "$FLOOR_SCRIPT_PORT"
 } )
 echo "$results" > "$work/results"
 [ -n "${BENCH_RAW:-}" ] && echo "$results"
@@ -109,10 +135,17 @@ done
 swarms_seen=$(curl -s "http://127.0.0.1:$TRACKER_PORT/q/metrics" \
   | awk '/^rackswarm_tracker_announces_total/ {s+=$2} END {print s+0}')
 echo "rackswarm announces counted by its metrics: $swarms_seen"
+# The floor's script must have stored peers: a script that found no registration is no floor.
+floor_swarms=$(redis-cli -p "$REDIS_PORT" --scan --pattern 'floor:{*}:peers' | wc -l)
+echo "swarms the floor's script stored peers in: $floor_swarms"
+if [ "$floor_swarms" -eq 0 ]; then
+  echo "the floor's script stored nothing: its registrations do not match" >&2
+  exit 1
+fi
 
 if [ "$smoke" = true ]; then
-  failed=$(echo "$results" | awk '$1 ~ /^rackswarm/ {split($6,a,"="); s+=a[2]} END {print s+0}')
-  okc=$(echo "$results" | awk '$1 ~ /^rackswarm/ {split($5,a,"="); s+=a[2]} END {print s+0}')
+  failed=$(echo "$results" | awk '$1 ~ /^(rackswarm|floor)/ {split($6,a,"="); s+=a[2]} END {print s+0}')
+  okc=$(echo "$results" | awk '$1 ~ /^(rackswarm|floor)/ {split($5,a,"="); s+=a[2]} END {print s+0}')
   if [ "$failed" -ne 0 ] || [ "$okc" -eq 0 ]; then
     echo "smoke run failed: $okc ok, $failed failed answers" >&2
     tail -20 "$work/tracker.log" >&2
