@@ -84,12 +84,13 @@ end
 
 -- Maintenance: drop peers that stopped announcing, refresh the expiry of every swarm key.
 if not meta[2] or now - tonumber(meta[2]) > tonumber(ARGV[16]) then
-  local ttl = tonumber(ARGV[2])
-  local all = redis.call('HGETALL', peers)
-  for i = 1, #all, 2 do
-    local _, _, _, _, _, seen = parse(all[i + 1])
-    if seen < now - ttl then
-      remove(all[i], all[i + 1])
+  -- Records carry their key, and only the last-seen time of each is needed: one capture per
+  -- record, the full parse only for the few that go.
+  local cutoff = now - tonumber(ARGV[2])
+  for _, rec in ipairs(redis.call('HVALS', peers)) do
+    local member, seen = string.match(rec, '^([^,]*),[^,]*,[^,]*,[^,]*,(%d+)')
+    if tonumber(seen) < cutoff then
+      remove(member, rec)
     end
   end
   for _, k in ipairs({peers, seeds, seniors, racks}) do
