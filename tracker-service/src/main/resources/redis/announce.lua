@@ -21,7 +21,7 @@
 -- reads. A peer record is "key,joined,progress,left,lastSeen,origin,port,ip,region,zone,rack".
 
 local torrent, peers, seeds, seniors, racks = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local meta = redis.call('HMGET', torrent, 'size', 'maintainedAt', 'downloaded')
+local meta = redis.call('HMGET', torrent, 'size', 'maintainedAt', 'downloaded', 'maintainCursor')
 local size = meta[1]
 if not size then
   return {-1}
@@ -82,25 +82,48 @@ local function remove(member, rec)
   leaveGroup(o, rk, member)
 end
 
--- Maintenance: drop peers that stopped announcing, refresh the expiry of every swarm key.
+-- Maintenance: drop peers that stopped announcing, refresh the expiry of every swarm key. A run
+-- reads at most MAX_SCAN records, so that no announce blocks Redis for long in a large swarm:
+-- a larger swarm is walked with HSCAN over several announces (the cursor stays in the torrent
+-- hash), and the run counts as done only when the walk is complete.
+local MAX_SCAN = 1000
 if not meta[2] or now - tonumber(meta[2]) > tonumber(ARGV[16]) then
+  local cutoff = now - tonumber(ARGV[2])
   -- Records carry their key, and only the last-seen time of each is needed: one capture per
   -- record, the full parse only for the few that go.
-  local cutoff = now - tonumber(ARGV[2])
-  for _, rec in ipairs(redis.call('HVALS', peers)) do
+  local function purge(rec)
     local member, seen = string.match(rec, '^([^,]*),[^,]*,[^,]*,[^,]*,(%d+)')
     if tonumber(seen) < cutoff then
       remove(member, rec)
     end
   end
-  for _, k in ipairs({peers, seeds, seniors, racks}) do
-    redis.call('EXPIRE', k, keyTtl)
+  local cursor = '0'
+  if meta[4] or redis.call('HLEN', peers) > MAX_SCAN then
+    local page = redis.call('HSCAN', peers, meta[4] or '0', 'COUNT', MAX_SCAN)
+    cursor = page[1]
+    for i = 2, #page[2], 2 do
+      purge(page[2][i])
+    end
+  else
+    for _, rec in ipairs(redis.call('HVALS', peers)) do
+      purge(rec)
+    end
   end
-  for _, k in ipairs(redis.call('SMEMBERS', racks)) do
-    redis.call('EXPIRE', k, keyTtl)
-    redis.call('EXPIRE', k .. ':records', keyTtl)
+  if cursor ~= '0' then
+    redis.call('HSET', torrent, 'maintainCursor', cursor)
+  else
+    for _, k in ipairs({peers, seeds, seniors, racks}) do
+      redis.call('EXPIRE', k, keyTtl)
+    end
+    for _, k in ipairs(redis.call('SMEMBERS', racks)) do
+      redis.call('EXPIRE', k, keyTtl)
+      redis.call('EXPIRE', k .. ':records', keyTtl)
+    end
+    redis.call('HSET', torrent, 'maintainedAt', now)
+    if meta[4] then
+      redis.call('HDEL', torrent, 'maintainCursor')
+    end
   end
-  redis.call('HSET', torrent, 'maintainedAt', now)
 end
 
 -- A download is complete when the tracker sees the peer go from needing bytes to needing none,
