@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Two builds of the tracker side by side: CPU per announce of the tracker JVM and of its Redis,
+# read from /proc around each run, with the runs of the two builds interleaved so that the drift
+# of a shared machine hits both alike. Each build gets its own Redis and the same requests as
+# e2e/bench/tracker-announce.sh. Use it to judge a change whose effect is smaller than the spread
+# of announces/s between runs.
+#
+#   e2e/bench/tracker-ab.sh BASE_APP_DIR NEW_APP_DIR      e.g. a copy of
+#                                                         tracker-service/target/quarkus-app
+#   ROUNDS (3), DURATION (15s), WARMUP (20s), SWARMS (1000), CONNECTIONS (64)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+[ $# -eq 2 ] || { echo "usage: $0 BASE_APP_DIR NEW_APP_DIR" >&2; exit 2; }
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-15s}
+WARMUP=${WARMUP:-20s}
+SWARMS=${SWARMS:-1000}
+CONNECTIONS=${CONNECTIONS:-64}
+SECRET=bench-ab-secret-0123456789
+ADMIN=bench-ab-admin-0123456789
+
+bin/install-deps wrk python3
+[ -d core/target/classes ] || mvn -B -q -ntp -DskipTests -pl core install
+. e2e/bench/lib.sh
+
+python3 - "$work" "$SWARMS" <<'PY'
+import hashlib, os, sys, urllib.parse
+work, swarms = sys.argv[1], int(sys.argv[2])
+hashes = [hashlib.sha1(b"rackswarm-bench-%d" % i).digest() for i in range(swarms)]
+with open(os.path.join(work, "hashes"), "w") as f:
+    f.writelines(h.hex() + "\n" for h in hashes)
+with open(os.path.join(work, "bench-config.lua"), "w") as f:
+    f.write("hashes = {\n")
+    f.writelines('  "%s",\n' % urllib.parse.quote(h, safe="") for h in hashes)
+    f.write("}\npeers_per_swarm = 100\nzones = 2\nracks = 10\n")
+    f.write('token = os.getenv("BENCH_TOKEN") or ""\n')
+PY
+export BENCH_TOKEN
+BENCH_TOKEN=$(RACKSWARM_ANNOUNCE_SECRET=$SECRET java -cp core/target/classes \
+  io.rackswarm.core.token.AnnounceToken bench-node)
+
+declare -A tracker_pid redis_pid port
+start() { # name app-dir
+  local name=$1 app=$2 rp tp
+  rp=$(free_port); tp=$(free_port)
+  redis-server --port "$rp" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
+    --logfile "$work/redis-$name.log" &
+  redis_pid[$name]=$!; pids+=($!)
+  RACKSWARM_TRACKER_ANNOUNCE_SECRETS=$SECRET RACKSWARM_TRACKER_ADMIN_TOKEN=$ADMIN \
+    QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$rp" QUARKUS_HTTP_HOST=127.0.0.1 \
+    PORT=$tp java -jar "$app/quarkus-run.jar" > "$work/tracker-$name.log" 2>&1 &
+  tracker_pid[$name]=$!; pids+=($!)
+  port[$name]=$tp
+  wait_http "http://127.0.0.1:$tp/q/health/ready" "$work/tracker-$name.log"
+  python3 - "$work/hashes" "$tp" "$ADMIN" <<'PY'
+import hashlib, json, sys, urllib.request
+path, port, admin = sys.argv[1], sys.argv[2], sys.argv[3]
+for line in open(path):
+    ih = line.strip()
+    body = json.dumps({"digest": "sha256:" + hashlib.sha256(ih.encode()).hexdigest(),
+                       "size": 1048576}).encode()
+    req = urllib.request.Request("http://127.0.0.1:%s/api/v1/torrents/%s" % (port, ih), body,
+                                 method="PUT", headers={"Authorization": "Bearer " + admin,
+                                                        "Content-Type": "application/json"})
+    urllib.request.urlopen(req).read()
+PY
+}
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+run() { # name duration -> "rps jvm_us redis_us"
+  local name=$1 t0 r0 out ok t1 r1
+  t0=$(cpu_ticks "${tracker_pid[$name]}"); r0=$(cpu_ticks "${redis_pid[$name]}")
+  out=$(cd "$work" && wrk -t2 -c"$CONNECTIONS" -d"$2" -s "$root/e2e/bench/announce.lua" \
+    "http://127.0.0.1:${port[$name]}" 2>&1 | grep '^RESULT')
+  t1=$(cpu_ticks "${tracker_pid[$name]}"); r1=$(cpu_ticks "${redis_pid[$name]}")
+  ok=$(echo "$out" | sed 's/.* ok=\([0-9]*\).*/\1/')
+  [ "$(echo "$out" | sed 's/.* failed=\([0-9]*\).*/\1/')" = 0 ] \
+    || { echo "$name: failed answers: $out" >&2; exit 1; }
+  local hz
+  hz=$(getconf CLK_TCK)
+  python3 -c "print('%s %.1f %.1f' % ('$(echo "$out" | sed 's/.*rps=\([0-9]*\).*/\1/')',
+    ($t1-$t0)*1e6/$hz/max($ok,1), ($r1-$r0)*1e6/$hz/max($ok,1)))"
+}
+
+start base "$1"
+start new "$2"
+echo "tracker A/B: $SWARMS swarms x 100 peers, wrk -t2 -c$CONNECTIONS, $ROUNDS rounds of" \
+  "$DURATION per build after $WARMUP warm-up each, $(nproc) cores shared"
+run base "$WARMUP" > /dev/null
+run new "$WARMUP" > /dev/null
+printf '%-6s %-6s %12s %12s %12s\n' round build announces/s jvm_us/ann redis_us/ann
+: > "$work/rows"
+for round in $(seq 1 "$ROUNDS"); do
+  for name in base new; do
+    row=$(run "$name" "$DURATION")
+    echo "$name $row" >> "$work/rows"
+    printf '%-6s %-6s %12s %12s %12s\n' "$round" "$name" $row
+  done
+done
+python3 - "$work/rows" <<'PY'
+import sys, statistics
+rows = {}
+for line in open(sys.argv[1]):
+    name, rps, jvm, redis = line.split()
+    rows.setdefault(name, []).append((float(rps), float(jvm), float(redis)))
+mean = {n: [statistics.mean(c) for c in zip(*v)] for n, v in rows.items()}
+for n in ("base", "new"):
+    print("mean   %-6s %12.0f %12.1f %12.1f" % (n, *mean[n]))
+b, n = mean["base"], mean["new"]
+print("new/base      %11.2fx %11.2fx %11.2fx" % (n[0] / b[0], n[1] / b[1], n[2] / b[2]))
+PY
