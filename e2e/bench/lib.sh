@@ -19,3 +19,18 @@ wait_http() { # url [log file to show on failure]
   [ -n "${2:-}" ] && tail -30 "$2" >&2
   return 1
 }
+
+register_swarms() { # hashes-file tracker-port admin-token: registers every info-hash (1 MiB blob)
+  python3 - "$1" "$2" "$3" <<'PY'
+import hashlib, json, sys, urllib.request
+path, port, admin = sys.argv[1], sys.argv[2], sys.argv[3]
+for line in open(path):
+    ih = line.strip()
+    body = json.dumps({"digest": "sha256:" + hashlib.sha256(ih.encode()).hexdigest(),
+                       "size": 1048576}).encode()
+    req = urllib.request.Request("http://127.0.0.1:%s/api/v1/torrents/%s" % (port, ih), body,
+                                 method="PUT", headers={"Authorization": "Bearer " + admin,
+                                                        "Content-Type": "application/json"})
+    urllib.request.urlopen(req).read()
+PY
+}

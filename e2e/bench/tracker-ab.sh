@@ -53,18 +53,7 @@ start() { # name app-dir
   tracker_pid[$name]=$!; pids+=($!)
   port[$name]=$tp
   wait_http "http://127.0.0.1:$tp/q/health/ready" "$work/tracker-$name.log"
-  python3 - "$work/hashes" "$tp" "$ADMIN" <<'PY'
-import hashlib, json, sys, urllib.request
-path, port, admin = sys.argv[1], sys.argv[2], sys.argv[3]
-for line in open(path):
-    ih = line.strip()
-    body = json.dumps({"digest": "sha256:" + hashlib.sha256(ih.encode()).hexdigest(),
-                       "size": 1048576}).encode()
-    req = urllib.request.Request("http://127.0.0.1:%s/api/v1/torrents/%s" % (port, ih), body,
-                                 method="PUT", headers={"Authorization": "Bearer " + admin,
-                                                        "Content-Type": "application/json"})
-    urllib.request.urlopen(req).read()
-PY
+  register_swarms "$work/hashes" "$tp" "$ADMIN"
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }

@@ -87,18 +87,7 @@ for log in floor-http floor-script; do
   grep -q listening "$work/$log.log" || { echo "floor did not start" >&2; cat "$work/$log.log" >&2; exit 1; }
 done
 
-python3 - "$work/hashes" "$TRACKER_PORT" "$ADMIN" <<'PY'
-import hashlib, json, sys, urllib.request
-path, port, admin = sys.argv[1], sys.argv[2], sys.argv[3]
-for line in open(path):
-    ih = line.strip()
-    body = json.dumps({"digest": "sha256:" + hashlib.sha256(ih.encode()).hexdigest(),
-                       "size": 1048576}).encode()
-    req = urllib.request.Request("http://127.0.0.1:%s/api/v1/torrents/%s" % (port, ih), body,
-                                 method="PUT", headers={"Authorization": "Bearer " + admin,
-                                                        "Content-Type": "application/json"})
-    urllib.request.urlopen(req).read()
-PY
+register_swarms "$work/hashes" "$TRACKER_PORT" "$ADMIN"
 export BENCH_TOKEN
 BENCH_TOKEN=$(RACKSWARM_ANNOUNCE_SECRET=$SECRET java -cp core/target/classes \
   io.rackswarm.core.token.AnnounceToken bench-node)
