@@ -37,10 +37,11 @@ local prefix = ARGV[12]
 local senior = tonumber(ARGV[13])
 local keyTtl = tonumber(ARGV[15])
 
+-- Joined, progress, left (a number), origin and rack key of a stored record.
 local function parse(rec)
-  local j, p, l, s, o, region, zone, rack = string.match(rec,
-    '^[^,]*,(%d+),(%d+),(%d+),(%d+),(%d),%d+,[^,]*,([^,]*),([^,]*),([^,]*)$')
-  return j, p, tonumber(l), o, prefix .. region .. '/' .. zone .. '/' .. rack, tonumber(s)
+  local j, p, l, o, region, zone, rack = string.match(rec,
+    '^[^,]*,(%d+),(%d+),(%d+),%d+,(%d),%d+,[^,]*,([^,]*),([^,]*),([^,]*)$')
+  return j, p, tonumber(l), o, prefix .. region .. '/' .. zone .. '/' .. rack
 end
 
 -- After a candidate left a rack, the next most senior members take its place in "seniors".
