@@ -20,6 +20,26 @@ wait_http() { # url [log file to show on failure]
   return 1
 }
 
+write_swarms() { # swarms peers zones racks: the benchmarks' info-hashes and wrk's config
+  # $work/hashes: one info-hash in hex per line; $work/query-hashes: the same as they travel in
+  # an announce's query; $work/bench-config.lua: what e2e/bench/announce.lua reads.
+  python3 - "$work" "$@" <<'PY'
+import hashlib, os, sys, urllib.parse
+work, swarms, peers, zones, racks = sys.argv[1], *map(int, sys.argv[2:])
+hashes = [hashlib.sha1(b"rackswarm-bench-%d" % i).digest() for i in range(swarms)]
+quoted = [urllib.parse.quote(h, safe="") for h in hashes]
+with open(os.path.join(work, "hashes"), "w") as f:
+    f.writelines(h.hex() + "\n" for h in hashes)
+with open(os.path.join(work, "query-hashes"), "w") as f:
+    f.writelines(q + "\n" for q in quoted)
+with open(os.path.join(work, "bench-config.lua"), "w") as f:
+    f.write("hashes = {\n")
+    f.writelines('  "%s",\n' % q for q in quoted)
+    f.write("}\npeers_per_swarm = %d\nzones = %d\nracks = %d\n" % (peers, zones, racks))
+    f.write('token = os.getenv("BENCH_TOKEN") or ""\n')
+PY
+}
+
 register_swarms() { # hashes-file tracker-port admin-token: registers every info-hash (1 MiB blob)
   python3 - "$1" "$2" "$3" <<'PY'
 import hashlib, json, sys, urllib.request

@@ -24,18 +24,7 @@ bin/install-deps wrk python3
 [ -d core/target/classes ] || mvn -B -q -ntp -DskipTests -pl core install
 . e2e/bench/lib.sh
 
-python3 - "$work" "$SWARMS" <<'PY'
-import hashlib, os, sys, urllib.parse
-work, swarms = sys.argv[1], int(sys.argv[2])
-hashes = [hashlib.sha1(b"rackswarm-bench-%d" % i).digest() for i in range(swarms)]
-with open(os.path.join(work, "hashes"), "w") as f:
-    f.writelines(h.hex() + "\n" for h in hashes)
-with open(os.path.join(work, "bench-config.lua"), "w") as f:
-    f.write("hashes = {\n")
-    f.writelines('  "%s",\n' % urllib.parse.quote(h, safe="") for h in hashes)
-    f.write("}\npeers_per_swarm = 100\nzones = 2\nracks = 10\n")
-    f.write('token = os.getenv("BENCH_TOKEN") or ""\n')
-PY
+write_swarms "$SWARMS" 100 2 10
 export BENCH_TOKEN
 BENCH_TOKEN=$(RACKSWARM_ANNOUNCE_SECRET=$SECRET java -cp core/target/classes \
   io.rackswarm.core.token.AnnounceToken bench-node)

@@ -49,25 +49,12 @@ RACKSWARM_TRACKER_ANNOUNCE_SECRETS=$SECRET RACKSWARM_TRACKER_ADMIN_TOKEN=$ADMIN 
 pids+=($!)
 
 # Info-hashes: the whitelist for opentracker, registrations for rackswarm, the wrk config.
+write_swarms "$SWARMS" "$PEERS" "$ZONES" "$RACKS"
 mkdir -p "$work/ot"
-python3 - "$work" "$SWARMS" "$PEERS" "$ZONES" "$RACKS" <<'PY'
-import hashlib, os, sys, urllib.parse
-work, swarms, peers, zones, racks = sys.argv[1], *map(int, sys.argv[2:])
-hashes = [hashlib.sha1(b"rackswarm-bench-%d" % i).digest() for i in range(swarms)]
-with open(os.path.join(work, "ot", "whitelist"), "w") as f:
-    f.writelines(h.hex() + "\n" for h in hashes)
-with open(os.path.join(work, "hashes"), "w") as f:
-    f.writelines(h.hex() + "\n" for h in hashes)
-with open(os.path.join(work, "bench-config.lua"), "w") as f:
-    f.write("hashes = {\n")
-    f.writelines('  "%s",\n' % urllib.parse.quote(h, safe="") for h in hashes)
-    f.write("}\npeers_per_swarm = %d\nzones = %d\nracks = %d\n" % (peers, zones, racks))
-    f.write('token = os.getenv("BENCH_TOKEN") or ""\n')
+cp "$work/hashes" "$work/ot/whitelist"
 # The floor's registrations, keyed by the info-hash as it travels in the query.
-with open(os.path.join(work, "floor-registrations.txt"), "w") as f:
-    f.writelines("HSET floor:{%s}:torrent size 1048576\n" % urllib.parse.quote(h, safe="")
-                 for h in hashes)
-PY
+sed 's/.*/HSET floor:{&}:torrent size 1048576/' "$work/query-hashes" \
+  > "$work/floor-registrations.txt"
 opentracker -i 127.0.0.1 -p "$OT_PORT" -P "$OT_PORT" -d "$work/ot" -w /whitelist \
   > "$work/opentracker.log" 2>&1 &
 pids+=($!)

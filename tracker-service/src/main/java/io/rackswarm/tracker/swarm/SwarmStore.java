@@ -6,6 +6,7 @@ import io.rackswarm.core.torrent.InfoHash;
 import io.rackswarm.tracker.config.TrackerConfig;
 import io.rackswarm.tracker.metrics.TrackerMetrics;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -58,7 +59,7 @@ public class SwarmStore {
      *     {@code randomView} from the whole swarm (for the random policy)
      * @throws UnregisteredTorrentException (as the future's failure) for unknown info-hashes
      */
-    public io.vertx.core.Future<SwarmSnapshot> announce(Announcement a, long nowMillis, int sample,
+    public Future<SwarmSnapshot> announce(Announcement a, long nowMillis, int sample,
             boolean randomView) {
         SwarmKeys keys = new SwarmKeys(config.keyPrefix(), a.infoHash());
         String peerKey = a.peerId().hex();
