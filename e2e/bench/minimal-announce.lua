@@ -5,8 +5,7 @@ local meta = redis.call('HMGET', KEYS[1], 'size', 'downloaded')
 if not meta[1] then
   return {-1}
 end
-local rec = ARGV[4] .. ',' .. ARGV[1] .. ',' .. ARGV[1] .. ',' .. ARGV[5] .. ',' .. ARGV[1]
-  .. ',' .. ARGV[6] .. ',' .. ARGV[7] .. ',' .. ARGV[8] .. ',' .. ARGV[9] .. ',' .. ARGV[10]
-  .. ',' .. ARGV[11]
-redis.call('HSET', KEYS[2], ARGV[4], rec)
+local rec = ARGV[3] .. ',' .. ARGV[1] .. ',' .. ARGV[1] .. ',' .. ARGV[4] .. ',' .. ARGV[1]
+  .. ',' .. ARGV[5] .. ',' .. ARGV[6]
+redis.call('HSET', KEYS[2], ARGV[3], rec)
 return {1, tonumber(meta[1]), 0, 1, tonumber(meta[2] or '0'), rec, false, false}

@@ -104,9 +104,8 @@ public final class FloorTracker extends AbstractVerticle {
                 "rack:eu/z1/r1:records", "rack:eu/z1/r1"}) {
             r.arg(k + key);
         }
-        for (String arg : new String[] {Long.toString(System.currentTimeMillis()), "45000",
-                "none", peer, "1048576", "0", "10001", "127.0.0.1", "eu", "z1", "r1",
-                k + "rack:", "3", "51", "150", "15000", "3136", "topology"}) {
+        for (String arg : new String[] {Long.toString(System.currentTimeMillis()), "none", peer,
+                "1048576", "0", "10001,127.0.0.1,eu,z1,r1", "51"}) {
             r.arg(arg);
         }
         redis.send(r).onComplete(ar -> {

@@ -4,16 +4,21 @@
 -- member re-announcing) moves no records through Lua at all. Expired peers are purged and key
 -- expiries refreshed only every maintenance interval.
 --
+-- The tracker puts its settings in front of this text when it loads the script (see
+-- AnnounceScript): PEER_TTL (ms), KEY_TTL (s, a string), MAINTAIN_EVERY (ms), CANDIDATES
+-- (representatives + 1 per rack) and LAST_CANDIDATE (CANDIDATES - 1, a string), MOST_SENIORS
+-- (records read from "seniors" at most) and RANDOM (true for the random policy: no
+-- representatives). Every argument costs Redis a Lua string on every call; settings cost nothing
+-- there. Values handed to redis.call are strings: Redis prints a Lua number with snprintf.
+--
 -- KEYS (all hash-tagged by info-hash, so a swarm lives in one Redis Cluster slot):
 --   1 torrent (registration, counters, timeline), 2 peers (key -> record), 3 seeds,
 --   4 seniors (key -> record of every rack's representative candidates and of the origins),
 --   5 racks (the rack keys), 6 the peer's rack (key -> record), 7 the peer's rack by seniority
--- A rack's keys are "<prefix><region>/<zone>/<rack>" (sorted set by join time) and the same with
--- ":records" appended (hash of records).
--- ARGV: 1 now (ms), 2 peer ttl (ms), 3 event, 4 peer key, 5 left, 6 origin (0|1), 7 port, 8 ip,
---   9 region, 10 zone, 11 rack, 12 rack key prefix, 13 candidates per rack (R + 1),
---   14 sample size (numwant + 1), 15 key ttl (s), 16 maintenance interval (ms),
---   17 most records read from "seniors", 18 mode (topology|random: no representatives)
+-- A rack's keys are "<swarm prefix>rack:<region>/<zone>/<rack>" (sorted set by join time) and
+-- the same with ":records" appended (hash of records).
+-- ARGV: 1 now (ms), 2 event, 3 peer key, 4 left, 5 origin (0|1), 6 the record's tail as the
+--   tracker wrote it: "port,ip,region,zone,rack", 7 sample size (numwant + 1)
 -- Returns {-1} when the info-hash is not registered, else
 --   {1, size, seeds, peers, downloaded, self record or false, seniors, rack top}
 -- where seniors (records, or false) is there for candidates and origins, and rack top (records,
@@ -30,23 +35,28 @@ end
 -- Numbers that only travel into records stay strings: Lua formats numbers with printf.
 local nowS = ARGV[1]
 local now = tonumber(nowS)
-local event, pk, leftS, origin = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local event, pk, leftS, origin, tail = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local left = tonumber(leftS)
 local downloaded = tonumber(meta[3] or '0')
-local prefix = ARGV[12]
-local senior = tonumber(ARGV[13])
-local keyTtl = tonumber(ARGV[15])
+local senior = CANDIDATES
+local keyTtl = KEY_TTL
 
--- Joined, progress, left (a number), origin and rack key of a stored record.
+-- Joined, progress, left (a number), and origin and tail (as one string: whether the peer stays
+-- in its group is one comparison) of a stored record.
 local function parse(rec)
-  local j, p, l, o, region, zone, rack = string.match(rec,
-    '^[^,]*,(%d+),(%d+),(%d+),%d+,(%d),%d+,[^,]*,([^,]*),([^,]*),([^,]*)$')
-  return j, p, tonumber(l), o, prefix .. region .. '/' .. zone .. '/' .. rack
+  local j, p, l, place = string.match(rec, '^[^,]*,(%d+),(%d+),(%d+),%d+,(.*)$')
+  return j, p, tonumber(l), place
+end
+
+-- The rack key of a record's "origin,tail": the swarm's rack prefix and region/zone/rack.
+local function rackOf(place)
+  local region, zone, rack = string.match(place, '([^,]*),([^,]*),([^,]*)$')
+  return string.sub(racks, 1, -6) .. 'rack:' .. region .. '/' .. zone .. '/' .. rack
 end
 
 -- After a candidate left a rack, the next most senior members take its place in "seniors".
 local function promote(rk)
-  local top = redis.call('ZRANGE', rk, 0, senior - 1)
+  local top = redis.call('ZRANGE', rk, '0', LAST_CANDIDATE)
   if #top == 0 then
     return
   end
@@ -60,12 +70,14 @@ local function promote(rk)
   end
   if #fields > 0 then
     redis.call('HSET', seniors, unpack(fields))
+    redis.call('EXPIRE', seniors, keyTtl)
   end
 end
 
-local function leaveGroup(o, rk, member)
+local function leaveGroup(place, member)
   local wasSenior = redis.call('HDEL', seniors, member) == 1
-  if o ~= '1' then
+  if string.byte(place) ~= 49 then -- not an origin ('1'): a member of its rack
+    local rk = rackOf(place)
     redis.call('ZREM', rk, member)
     redis.call('HDEL', rk .. ':records', member)
     if redis.call('ZCARD', rk) == 0 then
@@ -77,19 +89,19 @@ local function leaveGroup(o, rk, member)
 end
 
 local function remove(member, rec)
-  local _, _, _, o, rk = parse(rec)
+  local _, _, _, place = parse(rec)
   redis.call('HDEL', peers, member)
   redis.call('SREM', seeds, member)
-  leaveGroup(o, rk, member)
+  leaveGroup(place, member)
 end
 
 -- Maintenance: drop peers that stopped announcing, refresh the expiry of every swarm key. A run
 -- reads at most MAX_SCAN records, so that no announce blocks Redis for long in a large swarm:
 -- a larger swarm is walked with HSCAN over several announces (the cursor stays in the torrent
 -- hash), and the run counts as done only when the walk is complete.
-local MAX_SCAN = 1000
-if not meta[2] or now - tonumber(meta[2]) > tonumber(ARGV[16]) then
-  local cutoff = now - tonumber(ARGV[2])
+local MAX_SCAN, MAX_SCAN_S = 1000, '1000'
+if not meta[2] or now - tonumber(meta[2]) > MAINTAIN_EVERY then
+  local cutoff = now - PEER_TTL
   -- Records carry their key, and only the last-seen time of each is needed: one capture per
   -- record, the full parse only for the few that go.
   local function purge(rec)
@@ -100,7 +112,7 @@ if not meta[2] or now - tonumber(meta[2]) > tonumber(ARGV[16]) then
   end
   local cursor = '0'
   if meta[4] or redis.call('HLEN', peers) > MAX_SCAN then
-    local page = redis.call('HSCAN', peers, meta[4] or '0', 'COUNT', MAX_SCAN)
+    local page = redis.call('HSCAN', peers, meta[4] or '0', 'COUNT', MAX_SCAN_S)
     cursor = page[1]
     for i = 2, #page[2], 2 do
       purge(page[2][i])
@@ -120,7 +132,7 @@ if not meta[2] or now - tonumber(meta[2]) > tonumber(ARGV[16]) then
       redis.call('EXPIRE', k, keyTtl)
       redis.call('EXPIRE', k .. ':records', keyTtl)
     end
-    redis.call('HSET', torrent, 'maintainedAt', now)
+    redis.call('HSET', torrent, 'maintainedAt', nowS)
     if meta[4] then
       redis.call('HDEL', torrent, 'maintainCursor')
     end
@@ -132,19 +144,28 @@ end
 -- on a 'completed' from a peer it does not know; a repeated 'completed' is not counted again.
 local old = redis.call('HGET', peers, pk)
 local finished = left == 0 and event == 'completed'
-local oj, op, ol, oo, ork
+local oj, op, ol, oplace
 if old then
-  oj, op, ol, oo, ork = parse(old)
+  oj, op, ol, oplace = parse(old)
   finished = left == 0 and ol > 0
 end
 if finished then
   downloaded = redis.call('HINCRBY', torrent, 'downloaded', 1)
-  redis.call('HSETNX', torrent, 'firstCompleted', now)
-  redis.call('HSET', torrent, 'lastCompleted', now)
+  redis.call('HSETNX', torrent, 'firstCompleted', nowS)
+  redis.call('HSET', torrent, 'lastCompleted', nowS)
 end
 
+-- The counters; they also tell when the seeds set or the peers hash was just created by this
+-- announce and needs its expiry (a key that holds more than one member already has one).
 local function counts()
-  return redis.call('SCARD', seeds), redis.call('HLEN', peers), downloaded
+  local s, n = redis.call('SCARD', seeds), redis.call('HLEN', peers)
+  if s == 1 then
+    redis.call('EXPIRE', seeds, keyTtl)
+  end
+  if n == 1 then
+    redis.call('EXPIRE', peers, keyTtl)
+  end
+  return s, n, downloaded
 end
 
 if event == 'stopped' then
@@ -156,6 +177,7 @@ if event == 'stopped' then
 end
 
 local rk, records = KEYS[7], KEYS[6]
+local place = origin .. ',' .. tail
 local joined, progress = nowS, nowS
 local joinsGroup = true
 if old then
@@ -163,38 +185,37 @@ if old then
   if left >= ol then
     progress = op
   end
-  if oo ~= origin or ork ~= rk then
-    leaveGroup(oo, ork, pk)
+  if oplace ~= place then
+    leaveGroup(oplace, pk)
   else
     joinsGroup = false
   end
 else
-  redis.call('HSETNX', torrent, 'firstStarted', now)
+  redis.call('HSETNX', torrent, 'firstStarted', nowS)
 end
 
-local rec = pk .. ',' .. joined .. ',' .. progress .. ',' .. leftS .. ',' .. nowS .. ','
-  .. origin .. ',' .. ARGV[7] .. ',' .. ARGV[8] .. ',' .. ARGV[9] .. ',' .. ARGV[10] .. ','
-  .. ARGV[11]
+local rec = pk .. ',' .. joined .. ',' .. progress .. ',' .. leftS .. ',' .. nowS .. ',' .. place
 -- Keys that appear between two maintenance runs get their expiry at once, so that nothing
--- outlives a swarm that goes quiet.
-if redis.call('HSET', peers, pk, rec) == 1 then
-  redis.call('EXPIRE', peers, keyTtl)
-end
+-- outlives a swarm that goes quiet: a key is new when it holds one member after the write.
+redis.call('HSET', peers, pk, rec)
+local rackSize
 if origin ~= '1' then
-  if redis.call('HSET', records, pk, rec) == 1 then
-    redis.call('EXPIRE', records, keyTtl)
-  end
+  redis.call('HSET', records, pk, rec)
   if joinsGroup then
     redis.call('ZADD', rk, joined, pk)
-    redis.call('EXPIRE', rk, keyTtl)
-    redis.call('SADD', racks, rk)
-    redis.call('EXPIRE', racks, keyTtl)
+    rackSize = redis.call('ZCARD', rk)
+    if rackSize == 1 then
+      redis.call('EXPIRE', rk, keyTtl)
+      redis.call('EXPIRE', records, keyTtl)
+    end
+    if redis.call('SADD', racks, rk) == 1 then
+      redis.call('EXPIRE', racks, keyTtl)
+    end
   end
 end
 local wasSeed = old and ol == 0
 if left == 0 and not wasSeed then
   redis.call('SADD', seeds, pk)
-  redis.call('EXPIRE', seeds, keyTtl)
 elseif left > 0 and wasSeed then
   redis.call('SREM', seeds, pk)
 end
@@ -203,23 +224,25 @@ end
 -- their record in "seniors" fresh and read all of it: the other racks' candidates and the
 -- origins.
 local seniorView, rackTop = false, false
-local candidate = origin == '1' and ARGV[18] ~= 'random'
-if origin ~= '1' and ARGV[18] ~= 'random' then
+local candidate = origin == '1' and not RANDOM
+if origin ~= '1' and not RANDOM then
   candidate = redis.call('ZRANK', rk, pk) < senior
-  if redis.call('ZCARD', rk) > tonumber(ARGV[14]) then
-    rackTop = redis.call('HMGET', records, unpack(redis.call('ZRANGE', rk, 0, senior - 1)))
+  if (rackSize or redis.call('ZCARD', rk)) > tonumber(ARGV[7]) then
+    rackTop = redis.call('HMGET', records, unpack(redis.call('ZRANGE', rk, '0', LAST_CANDIDATE)))
   end
 end
 if candidate then
-  if redis.call('HSET', seniors, pk, rec) == 1 then
+  redis.call('HSET', seniors, pk, rec)
+  local most = MOST_SENIORS
+  local many = redis.call('HLEN', seniors)
+  if many == 1 then
     redis.call('EXPIRE', seniors, keyTtl)
   end
-  local most = tonumber(ARGV[17])
-  if redis.call('HLEN', seniors) <= most then
+  if many <= most then
     seniorView = redis.call('HVALS', seniors)
   else
     seniorView = {}
-    local flat = redis.call('HRANDFIELD', seniors, most, 'WITHVALUES')
+    local flat = redis.call('HRANDFIELD', seniors, tostring(most), 'WITHVALUES')
     for i = 2, #flat, 2 do
       seniorView[#seniorView + 1] = flat[i]
     end

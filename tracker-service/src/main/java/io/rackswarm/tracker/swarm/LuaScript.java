@@ -33,6 +33,10 @@ final class LuaScript {
         }
     }
 
+    String source() {
+        return source;
+    }
+
     static LuaScript of(String source) {
         return new LuaScript(source);
     }

@@ -26,17 +26,16 @@ import java.util.Map;
 @ApplicationScoped
 public class SwarmStore {
 
-    private static final LuaScript ANNOUNCE = LuaScript.load("/redis/announce.lua");
     private static final LuaScript SCRAPE = LuaScript.load("/redis/scrape.lua");
 
-    /** Origins (seeder replicas) a representative may be told about, beyond the racks. */
-    private static final int MAX_ORIGINS_READ = 64;
     /** Announces sent to Redis in one write at most. */
     private static final int MAX_BATCH = 128;
 
     private final Redis redis;
     private final RedisPipeline pipeline;
     private final TrackerConfig config;
+    private final LuaScript topologyScript;
+    private final LuaScript randomScript;
 
     /**
      * Announces go through clients of their own, made with the default client's options: each
@@ -50,6 +49,8 @@ public class SwarmStore {
                 () -> io.vertx.redis.client.Redis.createClient(vertx, options.options()),
                 config.redisPipelineDepth(), MAX_BATCH, metrics::redisBatch);
         this.config = config;
+        this.topologyScript = AnnounceScript.of(config, false);
+        this.randomScript = AnnounceScript.of(config, true);
     }
 
     /**
@@ -64,26 +65,10 @@ public class SwarmStore {
         SwarmKeys keys = new SwarmKeys(config.keyPrefix(), a.infoHash());
         String peerKey = a.peerId().hex();
         String count = Integer.toString(Math.max(sample, 1));
-        List<String> args = List.of(
-                Long.toString(nowMillis),
-                Long.toString(config.peerTtl().toMillis()),
-                a.event().label(),
-                peerKey,
-                Long.toString(a.left()),
-                a.origin() ? "1" : "0",
-                Integer.toString(a.endpoint().port()),
-                a.endpoint().ip(),
-                a.location().region(),
-                a.location().zone(),
-                a.location().rack(),
-                keys.rackPrefix(),
-                Integer.toString(config.representatives() + 1),
-                count,
-                Long.toString(2 * config.peerTtl().toSeconds() + 60),
-                Long.toString(config.peerTtl().toMillis() / 3),
-                Integer.toString(config.rackLimit() * (config.representatives() + 1)
-                        + MAX_ORIGINS_READ),
-                randomView ? "random" : "topology");
+        String tail = a.endpoint().port() + "," + a.endpoint().ip() + ","
+                + a.location().region() + "," + a.location().zone() + "," + a.location().rack();
+        List<String> args = List.of(Long.toString(nowMillis), a.event().label(), peerKey,
+                Long.toString(a.left()), a.origin() ? "1" : "0", tail, count);
         // The peer's rack (or, for the random policy, the swarm) is read by a plain command in
         // the same write as the script: no record passes through Lua on the common path.
         List<Request> view = List.of();
@@ -92,7 +77,8 @@ public class SwarmStore {
                     .arg(randomView ? keys.peers() : keys.rackRecords(a.location()))
                     .arg(count).arg("WITHVALUES"));
         }
-        return ANNOUNCE.runWith(pipeline, List.of(keys.torrent(), keys.peers(), keys.seeds(),
+        LuaScript script = randomView ? randomScript : topologyScript;
+        return script.runWith(pipeline, List.of(keys.torrent(), keys.peers(), keys.seeds(),
                 keys.seniors(), keys.racks(), keys.rackRecords(a.location()),
                 keys.rack(a.location())), args, view)
                 .map(r -> snapshot(a.infoHash(), r, nowMillis - config.peerTtl().toMillis()));

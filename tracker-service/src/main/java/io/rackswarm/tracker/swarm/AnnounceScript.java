@@ -1,0 +1,47 @@
+package io.rackswarm.tracker.swarm;
+
+import io.rackswarm.tracker.config.TrackerConfig;
+
+/**
+ * {@code announce.lua} with the tracker's settings in front of it, as Lua constants. Settings
+ * sent as arguments would cost Redis a Lua string each on every announce; written into the
+ * script they cost nothing there. Replicas with the same settings load the same script (same
+ * SHA-1); a replica with other settings loads its own.
+ */
+final class AnnounceScript {
+
+    /** Origins (seeder replicas) a representative may be told about, beyond the racks. */
+    static final int MAX_ORIGINS_READ = 64;
+
+    private AnnounceScript() {
+    }
+
+    static LuaScript of(TrackerConfig config, boolean random) {
+        return of(new Settings(config.peerTtl().toMillis(), 2 * config.peerTtl().toSeconds() + 60,
+                config.peerTtl().toMillis() / 3, config.representatives() + 1,
+                config.rackLimit() * (config.representatives() + 1) + MAX_ORIGINS_READ, random));
+    }
+
+    static LuaScript of(Settings s) {
+        return LuaScript.of(s.prologue() + LuaScript.load("/redis/announce.lua").source());
+    }
+
+    /**
+     * @param peerTtlMillis a peer not seen for this long is purged
+     * @param keyTtlSeconds expiry of every swarm key, refreshed by maintenance
+     * @param maintainEveryMillis how often an announce also purges its swarm
+     * @param candidates representative candidates per rack (representatives + 1)
+     * @param mostSeniors records read from "seniors" at most
+     * @param random the random policy: no representatives
+     */
+    record Settings(long peerTtlMillis, long keyTtlSeconds, long maintainEveryMillis,
+            int candidates, int mostSeniors, boolean random) {
+
+        String prologue() {
+            return "local PEER_TTL, KEY_TTL, MAINTAIN_EVERY, CANDIDATES, LAST_CANDIDATE, MOST_SENIORS,"
+                    + " RANDOM = " + peerTtlMillis + ", '" + keyTtlSeconds + "', "
+                    + maintainEveryMillis + ", " + candidates + ", '" + (candidates - 1) + "', "
+                    + mostSeniors + ", " + random + "\n";
+        }
+    }
+}
