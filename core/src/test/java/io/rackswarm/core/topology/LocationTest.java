@@ -32,4 +32,21 @@ class LocationTest {
         assertThatThrownBy(() -> new Location("r", "z", rack))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rack");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a", "9", "A-1_b.c", "rack--7",
+        "012345678901234567890123456789012345678901234567890123456789012"})
+    void givenKubernetesLabelValue_thenAccepted(String rack) {
+        assertThat(new Location("r", "z", rack).rack()).isEqualTo(rack);
+    }
+
+    @Test
+    void givenEqualParts_thenLocationsAreEqual_andOtherwiseNot() {
+        assertThat(new Location("eu", "z1", "r1")).isEqualTo(new Location("eu", "z1", "r1"))
+                .hasSameHashCodeAs(new Location("eu", "z1", "r1"))
+                .isNotEqualTo(new Location("eu", "z1", "r2"))
+                .isNotEqualTo(new Location("eu", "z2", "r1"))
+                .isNotEqualTo(new Location("us", "z1", "r1"));
+        assertThat(new Location("eu", "z1", "r1").groupKey(Tier.ZONE)).isEqualTo("eu/z1");
+    }
 }

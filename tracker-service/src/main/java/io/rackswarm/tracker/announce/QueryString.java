@@ -1,9 +1,9 @@
 package io.rackswarm.tracker.announce;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,43 +27,50 @@ public final class QueryString {
         if (raw.length() > maxBytes) {
             throw TrackerFailure.badRequest("query string longer than " + maxBytes + " bytes");
         }
-        Map<String, List<byte[]>> params = new LinkedHashMap<>();
-        for (String pair : raw.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
+        Map<String, List<byte[]>> params = new HashMap<>();
+        int from = 0;
+        while (from <= raw.length()) {
+            int amp = raw.indexOf('&', from);
+            int end = amp < 0 ? raw.length() : amp;
+            if (end > from) {
+                int eq = raw.indexOf('=', from);
+                int nameEnd = eq < 0 || eq > end ? end : eq;
+                String name = new String(decode(raw, from, nameEnd), StandardCharsets.UTF_8);
+                byte[] value = nameEnd == end ? EMPTY : decode(raw, nameEnd + 1, end);
+                params.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
             }
-            int eq = pair.indexOf('=');
-            String name = new String(decode(eq < 0 ? pair : pair.substring(0, eq)),
-                    StandardCharsets.UTF_8);
-            byte[] value = eq < 0 ? new byte[0] : decode(pair.substring(eq + 1));
-            params.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
+            from = end + 1;
         }
         return new QueryString(params);
     }
 
-    private static byte[] decode(String s) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
+    private static final byte[] EMPTY = new byte[0];
+
+    /** Decodes {@code raw[from, to)}, read in place. */
+    private static byte[] decode(String raw, int from, int to) {
+        byte[] out = new byte[to - from];
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            char c = raw.charAt(i);
             if (c == '%') {
-                if (i + 2 >= s.length()) {
+                if (i + 2 >= to) {
                     throw TrackerFailure.badRequest("bad percent-encoding: truncated escape");
                 }
-                int hi = Character.digit(s.charAt(i + 1), 16);
-                int lo = Character.digit(s.charAt(i + 2), 16);
+                int hi = Character.digit(raw.charAt(i + 1), 16);
+                int lo = Character.digit(raw.charAt(i + 2), 16);
                 if (hi < 0 || lo < 0) {
-                    throw TrackerFailure.badRequest("bad percent-encoding: %" + s.charAt(i + 1)
-                            + s.charAt(i + 2));
+                    throw TrackerFailure.badRequest("bad percent-encoding: %"
+                            + raw.charAt(i + 1) + raw.charAt(i + 2));
                 }
-                out.write(hi << 4 | lo);
+                out[n++] = (byte) (hi << 4 | lo);
                 i += 2;
             } else if (c > 0x7e || c < 0x21) {
                 throw TrackerFailure.badRequest("bad percent-encoding: unescaped character");
             } else {
-                out.write(c);
+                out[n++] = (byte) c;
             }
         }
-        return out.toByteArray();
+        return n == out.length ? out : Arrays.copyOf(out, n);
     }
 
     /** The single value of a parameter, or null when absent; repeating it is an error. */

@@ -20,34 +20,30 @@ final class PeerRecord {
     private PeerRecord() {
     }
 
-    /** A stored record: the peer's key, a comma, then its fields. */
+    /**
+     * A stored record: the peer's key, a comma, then its fields. Fields are read in place, by
+     * offset: only the key and the IP become strings of their own.
+     */
     static PeerState parse(String stored) {
-        int comma = stored.indexOf(',');
-        if (comma < 0) {
-            throw new IllegalStateException("corrupt peer record: " + stored);
-        }
-        return parse(stored.substring(0, comma), stored.substring(comma + 1));
-    }
-
-    private static PeerState parse(String key, String record) {
-        int[] commas = new int[9];
+        int[] commas = new int[10];
         int found = 0;
-        for (int i = 0; i < record.length() && found < 9; i++) {
-            if (record.charAt(i) == ',') {
+        for (int i = 0; i < stored.length() && found < 10; i++) {
+            if (stored.charAt(i) == ',') {
                 commas[found++] = i;
             }
         }
-        if (found != 9) {
-            throw new IllegalStateException("corrupt peer record for " + key + ": " + record);
+        if (found != 10) {
+            throw new IllegalStateException("corrupt peer record: " + stored);
         }
-        long joined = Long.parseLong(record, 0, commas[0], 10);
-        long progress = Long.parseLong(record, commas[0] + 1, commas[1], 10);
-        long left = Long.parseLong(record, commas[1] + 1, commas[2], 10);
-        long lastSeen = Long.parseLong(record, commas[2] + 1, commas[3], 10);
-        boolean origin = record.charAt(commas[3] + 1) == '1';
-        int port = Integer.parseInt(record, commas[4] + 1, commas[5], 10);
-        String ip = record.substring(commas[5] + 1, commas[6]);
-        Location location = location(record.substring(commas[6] + 1));
+        String key = stored.substring(0, commas[0]);
+        long joined = Long.parseLong(stored, commas[0] + 1, commas[1], 10);
+        long progress = Long.parseLong(stored, commas[1] + 1, commas[2], 10);
+        long left = Long.parseLong(stored, commas[2] + 1, commas[3], 10);
+        long lastSeen = Long.parseLong(stored, commas[3] + 1, commas[4], 10);
+        boolean origin = stored.charAt(commas[4] + 1) == '1';
+        int port = Integer.parseInt(stored, commas[5] + 1, commas[6], 10);
+        String ip = stored.substring(commas[6] + 1, commas[7]);
+        Location location = location(stored.substring(commas[7] + 1));
         return new PeerState(key, PeerEndpoint.of(ip, port), location, left, joined, lastSeen,
                 progress, origin);
     }

@@ -14,9 +14,9 @@ import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * Swarm state in Redis. An announce is one round trip: the announce script and a plain read of
@@ -100,47 +100,57 @@ public class SwarmStore {
             return new SwarmSnapshot(null, seeds, peers - seeds, downloaded);
         }
         PeerState self = parse(selfRecord);
-        // A peer may come twice (a rack's candidates are also in "seniors").
-        Map<String, PeerState> byKey = new LinkedHashMap<>();
+        Response seniors = r.get(6);
+        Response rackTop = r.get(7);
+        // A peer may come twice when there is more than the rack's view (a rack's candidates are
+        // also in "seniors"); the rack's view alone holds each peer once.
+        View view = new View(expiredBefore, seniors != null || rackTop != null);
         if (responses.size() > 1) {
             // HRANDFIELD ... WITHVALUES: [field, value] pairs over RESP3, flat over RESP2.
             Response fields = responses.get(1);
             for (int i = 0; i < fields.size(); i++) {
                 Response item = fields.get(i);
                 if (item.type() == ResponseType.MULTI) {
-                    keep(byKey, parse(item.get(1)), expiredBefore);
+                    view.add(parse(item.get(1)));
                 } else if (i % 2 == 1) {
-                    keep(byKey, parse(item), expiredBefore);
+                    view.add(parse(item));
                 }
             }
         }
-        for (int part = 6; part <= 7; part++) {
-            Response records = r.get(part);
+        for (Response records : new Response[] {seniors, rackTop}) {
             if (records != null) {
                 for (Response record : records) {
                     if (record != null) {
-                        keep(byKey, parse(record), expiredBefore);
+                        view.add(parse(record));
                     }
                 }
             }
         }
-        List<PeerState> agents = new ArrayList<>(byKey.size());
-        List<PeerState> origins = new ArrayList<>();
-        for (PeerState p : byKey.values()) {
-            (p.origin() ? origins : agents).add(p);
-        }
-        return new SwarmSnapshot(new SwarmView(self, agents, origins, size), seeds,
+        return new SwarmSnapshot(new SwarmView(self, view.agents, view.origins, size), seeds,
                 peers - seeds, downloaded);
+    }
+
+    /** The live peers read for one announce, each once, agents apart from origins. */
+    private static final class View {
+        final List<PeerState> agents = new ArrayList<>();
+        final List<PeerState> origins = new ArrayList<>();
+        private final long expiredBefore;
+        private final Set<String> seen;
+
+        View(long expiredBefore, boolean mayRepeat) {
+            this.expiredBefore = expiredBefore;
+            this.seen = mayRepeat ? new HashSet<>() : null;
+        }
+
+        void add(PeerState p) {
+            if (p.lastSeenAtMillis() >= expiredBefore && (seen == null || seen.add(p.key()))) {
+                (p.origin() ? origins : agents).add(p);
+            }
+        }
     }
 
     private static PeerState parse(Response record) {
         return PeerRecord.parse(record.toString());
-    }
-
-    private static void keep(Map<String, PeerState> byKey, PeerState p, long expiredBefore) {
-        if (p.lastSeenAtMillis() >= expiredBefore) {
-            byKey.putIfAbsent(p.key(), p);
-        }
     }
 
     @jakarta.annotation.PreDestroy
