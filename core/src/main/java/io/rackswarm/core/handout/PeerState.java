@@ -18,8 +18,10 @@ public record PeerState(String key, PeerEndpoint endpoint, Location location, lo
         long joinedAtMillis, long lastSeenAtMillis, long progressAtMillis, boolean origin) {
 
     /** Seniority: earlier joiners first, ties broken by key so every replica agrees. */
-    public static final Comparator<PeerState> BY_SENIORITY =
-            Comparator.comparingLong(PeerState::joinedAtMillis).thenComparing(PeerState::key);
+    public static final Comparator<PeerState> BY_SENIORITY = (a, b) -> {
+        int byJoin = Long.compare(a.joinedAtMillis, b.joinedAtMillis);
+        return byJoin != 0 ? byJoin : a.key.compareTo(b.key);
+    };
 
     public PeerState {
         if (key == null || key.isEmpty()) {

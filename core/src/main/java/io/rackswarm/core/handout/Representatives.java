@@ -33,8 +33,10 @@ public final class Representatives {
     public static Representatives of(Collection<PeerState> peers, HandoutSettings settings,
             long nowMillis) {
         Representatives reps = new Representatives();
-        Collection<PeerState> members = peers;
+        List<PeerState> members = new ArrayList<>(peers);
         for (Tier tier : Tier.values()) {
+            // Sorted once per tier, so that every group's members come in order of seniority.
+            members.sort(PeerState.BY_SENIORITY);
             Map<String, List<PeerState>> groups = new LinkedHashMap<>();
             for (PeerState p : members) {
                 groups.computeIfAbsent(p.location().groupKey(tier), k -> new ArrayList<>()).add(p);
@@ -45,7 +47,9 @@ public final class Representatives {
             for (Map.Entry<String, List<PeerState>> group : groups.entrySet()) {
                 List<PeerState> picked = pick(group.getValue(), settings, nowMillis);
                 chosen.put(group.getKey(), picked);
-                picked.forEach(p -> keys.add(p.key()));
+                for (PeerState p : picked) {
+                    keys.add(p.key());
+                }
                 next.addAll(picked);
             }
             reps.byTier.put(tier, chosen);
@@ -59,33 +63,30 @@ public final class Representatives {
      * The most senior healthy members; stalled (but live) members fill the places healthy ones
      * cannot, so that a group whose members all wait on the same slow source keeps its links.
      * Stale members never represent a group.
+     *
+     * @param members the group, most senior first
      */
     private static List<PeerState> pick(List<PeerState> members, HandoutSettings settings,
             long nowMillis) {
-        List<PeerState> sorted = new ArrayList<>(members);
-        sorted.sort(PeerState.BY_SENIORITY);
-        List<PeerState> healthy = new ArrayList<>();
-        List<PeerState> stalled = new ArrayList<>();
-        for (PeerState p : sorted) {
-            if (nowMillis - p.lastSeenAtMillis() > settings.staleAfter().toMillis()) {
-                continue;
+        int wanted = settings.representatives();
+        long staleAfter = settings.staleAfter().toMillis();
+        long stallAfter = settings.stallAfter().toMillis();
+        List<PeerState> picked = new ArrayList<>(wanted);
+        // First the healthy (live and progressing), then the stalled (live only).
+        for (int pass = 0; pass < 2 && picked.size() < wanted; pass++) {
+            for (PeerState p : members) {
+                if (picked.size() == wanted) {
+                    break;
+                }
+                if (nowMillis - p.lastSeenAtMillis() > staleAfter) {
+                    continue;
+                }
+                boolean progressing = p.isSeed()
+                        || nowMillis - p.progressAtMillis() <= stallAfter;
+                if (progressing == (pass == 0)) {
+                    picked.add(p);
+                }
             }
-            boolean progressing = p.isSeed()
-                    || nowMillis - p.progressAtMillis() <= settings.stallAfter().toMillis();
-            (progressing ? healthy : stalled).add(p);
-        }
-        List<PeerState> picked = new ArrayList<>(settings.representatives());
-        for (PeerState p : healthy) {
-            if (picked.size() == settings.representatives()) {
-                return picked;
-            }
-            picked.add(p);
-        }
-        for (PeerState p : stalled) {
-            if (picked.size() == settings.representatives()) {
-                break;
-            }
-            picked.add(p);
         }
         return picked;
     }

@@ -59,18 +59,30 @@ public final class TopologyAwarePolicy implements HandoutPolicy {
                         Link.ZONE, view, random);
             }
             String rack = self.location().groupKey(Tier.RACK);
-            add(out, taken, agents.stream()
-                    .filter(p -> p.location().groupKey(Tier.RACK).equals(rack)).toList(),
-                    Link.RACK, view, random);
+            List<PeerState> rackMates = new ArrayList<>(agents.size());
+            for (PeerState p : agents) {
+                if (p.location().groupKey(Tier.RACK).equals(rack)) {
+                    rackMates.add(p);
+                }
+            }
+            add(out, taken, rackMates, Link.RACK, view, random);
         }
         if (self.isSeed()) {
             // A seed has nothing to gain from other seeds; it only needs peers to upload to.
             out.removeIf(h -> h.peer().isSeed());
         }
         List<HandedPeer> chosen = out.subList(0, Math.min(numwant, out.size()));
-        boolean starving = !self.isSeed() && numwant > 0
-                && chosen.stream().noneMatch(h -> view.hasData(h.peer()));
+        boolean starving = !self.isSeed() && numwant > 0 && noneHoldsData(chosen, view);
         return new Handout(role, chosen, starving);
+    }
+
+    private static boolean noneHoldsData(List<HandedPeer> peers, SwarmView view) {
+        for (HandedPeer h : peers) {
+            if (view.hasData(h.peer())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static List<PeerState> agentsIncludingSelf(SwarmView view) {

@@ -3,6 +3,7 @@ package io.rackswarm.tracker.swarm;
 import io.rackswarm.core.handout.PeerState;
 import io.rackswarm.core.topology.Location;
 import io.rackswarm.core.torrent.PeerEndpoint;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -21,31 +22,56 @@ final class PeerRecord {
     }
 
     /**
-     * A stored record: the peer's key, a comma, then its fields. Fields are read in place, by
-     * offset: only the key and the IP become strings of their own.
+     * A stored record as Redis sent it: the peer's key, a comma, then its fields. Fields are read in place, by offset: only the key, the
+     * IP and the location's lookup key become strings, and all of them are ASCII.
      */
-    static PeerState parse(String stored) {
+    static PeerState parse(byte[] stored) {
         int[] commas = new int[10];
         int found = 0;
-        for (int i = 0; i < stored.length() && found < 10; i++) {
-            if (stored.charAt(i) == ',') {
+        for (int i = 0; i < stored.length && found < 10; i++) {
+            if (stored[i] == ',') {
                 commas[found++] = i;
             }
         }
         if (found != 10) {
-            throw new IllegalStateException("corrupt peer record: " + stored);
+            throw corrupt(stored);
         }
-        String key = stored.substring(0, commas[0]);
-        long joined = Long.parseLong(stored, commas[0] + 1, commas[1], 10);
-        long progress = Long.parseLong(stored, commas[1] + 1, commas[2], 10);
-        long left = Long.parseLong(stored, commas[2] + 1, commas[3], 10);
-        long lastSeen = Long.parseLong(stored, commas[3] + 1, commas[4], 10);
-        boolean origin = stored.charAt(commas[4] + 1) == '1';
-        int port = Integer.parseInt(stored, commas[5] + 1, commas[6], 10);
-        String ip = stored.substring(commas[6] + 1, commas[7]);
-        Location location = location(stored.substring(commas[7] + 1));
+        String key = ascii(stored, 0, commas[0]);
+        long joined = number(stored, commas[0] + 1, commas[1]);
+        long progress = number(stored, commas[1] + 1, commas[2]);
+        long left = number(stored, commas[2] + 1, commas[3]);
+        long lastSeen = number(stored, commas[3] + 1, commas[4]);
+        boolean origin = stored[commas[4] + 1] == '1';
+        int port = (int) number(stored, commas[5] + 1, commas[6]);
+        String ip = ascii(stored, commas[6] + 1, commas[7]);
+        Location location = location(ascii(stored, commas[7] + 1, stored.length));
         return new PeerState(key, PeerEndpoint.of(ip, port), location, left, joined, lastSeen,
                 progress, origin);
+    }
+
+    private static String ascii(byte[] b, int from, int to) {
+        return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
+    /** A non-negative decimal of at most 18 digits, as the announce script writes them. */
+    private static long number(byte[] b, int from, int to) {
+        if (to <= from || to - from > 18) {
+            throw corrupt(b);
+        }
+        long v = 0;
+        for (int i = from; i < to; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                throw corrupt(b);
+            }
+            v = v * 10 + d;
+        }
+        return v;
+    }
+
+    private static IllegalStateException corrupt(byte[] stored) {
+        return new IllegalStateException("corrupt peer record: "
+                + new String(stored, StandardCharsets.UTF_8));
     }
 
     private static Location location(String regionZoneRack) {

@@ -150,7 +150,7 @@ public class SwarmStore {
     }
 
     private static PeerState parse(Response record) {
-        return PeerRecord.parse(record.toString());
+        return PeerRecord.parse(record.toBytes());
     }
 
     @jakarta.annotation.PreDestroy

@@ -1,0 +1,51 @@
+package io.rackswarm.tracker.swarm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.rackswarm.core.handout.PeerState;
+import io.rackswarm.core.topology.Location;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class PeerRecordTest {
+
+    private static PeerState parse(String record) {
+        return PeerRecord.parse(record.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void givenRecordAsTheScriptWritesIt_thenEveryFieldIsRead() {
+        PeerState p = parse("abc123,1763880000001,1763880000002,1048576,1763880000003,0,6881,"
+                + "10.1.2.3,eu,eu-1a,r7");
+        assertThat(p.key()).isEqualTo("abc123");
+        assertThat(p.joinedAtMillis()).isEqualTo(1763880000001L);
+        assertThat(p.progressAtMillis()).isEqualTo(1763880000002L);
+        assertThat(p.left()).isEqualTo(1048576);
+        assertThat(p.lastSeenAtMillis()).isEqualTo(1763880000003L);
+        assertThat(p.origin()).isFalse();
+        assertThat(p.endpoint().port()).isEqualTo(6881);
+        assertThat(p.endpoint().ip()).isEqualTo("10.1.2.3");
+        assertThat(p.location()).isEqualTo(new Location("eu", "eu-1a", "r7"));
+    }
+
+    @Test
+    void givenOriginWithIpv6AndNoTopology_thenRead() {
+        PeerState p = parse("k,1,1,0,2,1,443,fd00::1,,,");
+        assertThat(p.origin()).isTrue();
+        assertThat(p.isSeed()).isTrue();
+        assertThat(p.endpoint().isIpv6()).isTrue();
+        assertThat(p.location()).isEqualTo(Location.UNKNOWN);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "k,1,1,0,2,0,443,10.0.0.1,eu,z", "k,1,x,0,2,0,443,10.0.0.1,eu,z,r",
+        "k,,1,0,2,0,443,10.0.0.1,eu,z,r", "k,1,1,-5,2,0,443,10.0.0.1,eu,z,r",
+        "k,1,1,1234567890123456789,2,0,443,10.0.0.1,eu,z,r"})
+    void givenCorruptRecord_thenItIsRefusedByName(String record) {
+        assertThatThrownBy(() -> parse(record)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("corrupt peer record");
+    }
+}
