@@ -55,7 +55,7 @@ cost() { # script -> instructions per announce of the measured part
   port=$(free_port)
   out="$work/callgrind.$(basename "$script")"
   valgrind --tool=callgrind --callgrind-out-file="$out" --instr-atstart=no \
-    redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no \
+    redis-server "$root/k8s/redis/rackswarm-redis.conf" --port "$port" --bind 127.0.0.1 --save "" --appendonly no \
     --latency-tracking no > "$work/valgrind.log" 2>&1 &
   local vg=$!
   for _ in $(seq 1 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.3; done

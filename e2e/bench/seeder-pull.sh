@@ -38,7 +38,7 @@ http:
   addr: 127.0.0.1:$REG
 YML
 docker-registry serve "$work/registry.yml" > "$work/registry.log" 2>&1 & pids+=($!)
-redis-server --port "$REDIS" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
+redis-server k8s/redis/rackswarm-redis.conf --port "$REDIS" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
   --logfile "$work/redis.log" & pids+=($!)
 RACKSWARM_TRACKER_ANNOUNCE_SECRETS=$SECRET RACKSWARM_TRACKER_ADMIN_TOKEN=$ADMIN \
   QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$REDIS" QUARKUS_HTTP_HOST=127.0.0.1 PORT=$TRACKER \

@@ -33,7 +33,7 @@ declare -A tracker_pid redis_pid port
 start() { # name app-dir
   local name=$1 app=$2 rp tp
   rp=$(free_port); tp=$(free_port)
-  redis-server --port "$rp" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
+  redis-server k8s/redis/rackswarm-redis.conf --port "$rp" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
     --logfile "$work/redis-$name.log" &
   redis_pid[$name]=$!; pids+=($!)
   RACKSWARM_TRACKER_ANNOUNCE_SECRETS=$SECRET RACKSWARM_TRACKER_ADMIN_TOKEN=$ADMIN \

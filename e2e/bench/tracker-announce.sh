@@ -39,7 +39,7 @@ FLOOR_HTTP_PORT=$(free_port); FLOOR_SCRIPT_PORT=$(free_port)
 SECRET=bench-announce-secret-0123456789
 ADMIN=bench-admin-token-0123456789
 
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
+redis-server k8s/redis/rackswarm-redis.conf --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
   --logfile "$work/redis.log" &
 pids+=($!)
 RACKSWARM_TRACKER_ANNOUNCE_SECRETS=$SECRET RACKSWARM_TRACKER_ADMIN_TOKEN=$ADMIN \
