@@ -1,6 +1,7 @@
 package io.rackswarm.tracker.announce;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -38,9 +39,12 @@ public class AnnounceRoute {
                 });
     }
 
+    private static final CharSequence CONTENT_TYPE = HttpHeaders.createOptimized("Content-Type");
+    private static final CharSequence TEXT_PLAIN = HttpHeaders.createOptimized("text/plain");
+
     /** Writes a bencoded answer. */
     public static void bencoded(RoutingContext ctx, byte[] body) {
-        ctx.response().putHeader("Content-Type", "text/plain").end(Buffer.buffer(body));
+        ctx.response().putHeader(CONTENT_TYPE, TEXT_PLAIN).end(Buffer.buffer(body));
     }
 
     public static InetAddress remoteAddress(HttpServerRequest request) {

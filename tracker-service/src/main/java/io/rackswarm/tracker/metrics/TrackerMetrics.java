@@ -21,7 +21,9 @@ public class TrackerMetrics {
     private final Map<Link, Counter> handedPeers = new EnumMap<>(Link.class);
     private final Counter starving;
     private final DistributionSummary redisBatches;
-    private final java.util.concurrent.ConcurrentHashMap<String, Counter> announces =
+    /** Announce counters by event, then by result: no key is built per announce. */
+    private final java.util.concurrent.ConcurrentHashMap<String,
+            java.util.concurrent.ConcurrentHashMap<String, Counter>> announces =
             new java.util.concurrent.ConcurrentHashMap<>();
 
     public TrackerMetrics(MeterRegistry registry) {
@@ -51,7 +53,8 @@ public class TrackerMetrics {
     }
 
     public void announced(String event, String result, long startNanos) {
-        announces.computeIfAbsent(event + '|' + result, k -> Counter
+        announces.computeIfAbsent(event, e -> new java.util.concurrent.ConcurrentHashMap<>())
+                .computeIfAbsent(result, r -> Counter
                         .builder("rackswarm.tracker.announces")
                         .description("Announces answered, by event and result")
                         .tag("event", event).tag("result", result).register(registry))
