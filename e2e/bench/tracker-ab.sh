@@ -8,6 +8,9 @@
 #   e2e/bench/tracker-ab.sh BASE_APP_DIR NEW_APP_DIR      e.g. a copy of
 #                                                         tracker-service/target/quarkus-app
 #   ROUNDS (3), DURATION (15s), WARMUP (20s), SWARMS (1000), CONNECTIONS (64)
+#   BASE_REDIS_CONF, NEW_REDIS_CONF: the Redis settings file of each build
+#     (default k8s/redis/rackswarm-redis.conf; "none" for Redis's defaults), so that the same
+#     build can be compared with itself on two Redis settings
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -17,6 +20,11 @@ DURATION=${DURATION:-15s}
 WARMUP=${WARMUP:-20s}
 SWARMS=${SWARMS:-1000}
 CONNECTIONS=${CONNECTIONS:-64}
+declare -A redis_conf=([base]=${BASE_REDIS_CONF:-k8s/redis/rackswarm-redis.conf}
+  [new]=${NEW_REDIS_CONF:-k8s/redis/rackswarm-redis.conf})
+for conf in "${redis_conf[@]}"; do
+  [ "$conf" = none ] || [ -f "$conf" ] || { echo "no Redis settings file: $conf" >&2; exit 2; }
+done
 SECRET=bench-ab-secret-0123456789
 ADMIN=bench-ab-admin-0123456789
 
@@ -33,7 +41,9 @@ declare -A tracker_pid redis_pid port
 start() { # name app-dir
   local name=$1 app=$2 rp tp
   rp=$(free_port); tp=$(free_port)
-  redis-server k8s/redis/rackswarm-redis.conf --port "$rp" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
+  local conf=()
+  [ "${redis_conf[$name]}" = none ] || conf=("${redis_conf[$name]}")
+  redis-server "${conf[@]}" --port "$rp" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
     --logfile "$work/redis-$name.log" &
   redis_pid[$name]=$!; pids+=($!)
   RACKSWARM_TRACKER_ANNOUNCE_SECRETS=$SECRET RACKSWARM_TRACKER_ADMIN_TOKEN=$ADMIN \
@@ -47,7 +57,7 @@ start() { # name app-dir
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-run() { # name duration -> "rps jvm_us redis_us"
+run() { # name duration -> "rps jvm_us redis_us p99_ms"
   local name=$1 t0 r0 out ok t1 r1
   t0=$(cpu_ticks "${tracker_pid[$name]}"); r0=$(cpu_ticks "${redis_pid[$name]}")
   out=$(cd "$work" && wrk -t2 -c"$CONNECTIONS" -d"$2" -s "$root/e2e/bench/announce.lua" \
@@ -58,34 +68,37 @@ run() { # name duration -> "rps jvm_us redis_us"
     || { echo "$name: failed answers: $out" >&2; exit 1; }
   local hz
   hz=$(getconf CLK_TCK)
-  python3 -c "print('%s %.1f %.1f' % ('$(echo "$out" | sed 's/.*rps=\([0-9]*\).*/\1/')',
-    ($t1-$t0)*1e6/$hz/max($ok,1), ($r1-$r0)*1e6/$hz/max($ok,1)))"
+  python3 -c "print('%s %.1f %.1f %s' % ('$(echo "$out" | sed 's/.*rps=\([0-9]*\).*/\1/')',
+    ($t1-$t0)*1e6/$hz/max($ok,1), ($r1-$r0)*1e6/$hz/max($ok,1),
+    '$(echo "$out" | sed 's/.*p99_ms=\([0-9.]*\).*/\1/')'))"
 }
 
 start base "$1"
 start new "$2"
 echo "tracker A/B: $SWARMS swarms x 100 peers, wrk -t2 -c$CONNECTIONS, $ROUNDS rounds of" \
-  "$DURATION per build after $WARMUP warm-up each, $(nproc) cores shared"
+  "$DURATION per build after $WARMUP warm-up each, $(nproc) cores shared;" \
+  "Redis settings: base ${redis_conf[base]}, new ${redis_conf[new]}"
 run base "$WARMUP" > /dev/null
 run new "$WARMUP" > /dev/null
-printf '%-6s %-6s %12s %12s %12s\n' round build announces/s jvm_us/ann redis_us/ann
+printf '%-6s %-6s %12s %12s %12s %10s\n' round build announces/s jvm_us/ann redis_us/ann p99_ms
 : > "$work/rows"
 for round in $(seq 1 "$ROUNDS"); do
   for name in base new; do
     row=$(run "$name" "$DURATION")
     echo "$name $row" >> "$work/rows"
-    printf '%-6s %-6s %12s %12s %12s\n' "$round" "$name" $row
+    printf '%-6s %-6s %12s %12s %12s %10s\n' "$round" "$name" $row
   done
 done
 python3 - "$work/rows" <<'PY'
 import sys, statistics
 rows = {}
 for line in open(sys.argv[1]):
-    name, rps, jvm, redis = line.split()
-    rows.setdefault(name, []).append((float(rps), float(jvm), float(redis)))
+    name, rps, jvm, redis, p99 = line.split()
+    rows.setdefault(name, []).append((float(rps), float(jvm), float(redis), float(p99)))
 mean = {n: [statistics.mean(c) for c in zip(*v)] for n, v in rows.items()}
 for n in ("base", "new"):
-    print("mean   %-6s %12.0f %12.1f %12.1f" % (n, *mean[n]))
+    print("mean   %-6s %12.0f %12.1f %12.1f %10.1f" % (n, *mean[n]))
 b, n = mean["base"], mean["new"]
-print("new/base      %11.2fx %11.2fx %11.2fx" % (n[0] / b[0], n[1] / b[1], n[2] / b[2]))
+print("new/base      %11.2fx %11.2fx %11.2fx %9.2fx"
+      % (n[0] / b[0], n[1] / b[1], n[2] / b[2], n[3] / b[3]))
 PY
