@@ -53,15 +53,18 @@ final class PeerRecord {
         return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
     }
 
-    /** A non-negative decimal of at most 18 digits, as the announce script writes them. */
+    /**
+     * A non-negative decimal up to {@code Long.MAX_VALUE}, as the announce script writes them
+     * ({@code left} may be as large as a client says).
+     */
     private static long number(byte[] b, int from, int to) {
-        if (to <= from || to - from > 18) {
+        if (to <= from || to - from > 19) {
             throw corrupt(b);
         }
         long v = 0;
         for (int i = from; i < to; i++) {
             int d = b[i] - '0';
-            if (d < 0 || d > 9) {
+            if (d < 0 || d > 9 || v > (Long.MAX_VALUE - d) / 10) {
                 throw corrupt(b);
             }
             v = v * 10 + d;

@@ -40,10 +40,17 @@ class PeerRecordTest {
         assertThat(p.location()).isEqualTo(Location.UNKNOWN);
     }
 
+    @Test
+    void givenLargestLeftAClientMaySend_thenRead() {
+        assertThat(parse("k,1,1,9223372036854775807,2,0,443,10.0.0.1,eu,z,r").left())
+                .isEqualTo(Long.MAX_VALUE);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "k,1,1,0,2,0,443,10.0.0.1,eu,z", "k,1,x,0,2,0,443,10.0.0.1,eu,z,r",
         "k,,1,0,2,0,443,10.0.0.1,eu,z,r", "k,1,1,-5,2,0,443,10.0.0.1,eu,z,r",
-        "k,1,1,1234567890123456789,2,0,443,10.0.0.1,eu,z,r"})
+        "k,1,1,9223372036854775808,2,0,443,10.0.0.1,eu,z,r",
+        "k,1,1,12345678901234567890,2,0,443,10.0.0.1,eu,z,r"})
     void givenCorruptRecord_thenItIsRefusedByName(String record) {
         assertThatThrownBy(() -> parse(record)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("corrupt peer record");
