@@ -15,6 +15,9 @@ import java.util.List;
 /**
  * A real {@code redis-server} process on a free loopback port, without persistence. Tests also
  * use it to look at Redis directly (key counts, a key's type) through a minimal RESP client.
+ *
+ * <p>It runs with the settings production uses ({@value #SETTINGS}, found in the working
+ * directory or above it), so that tests exercise the same encodings as a deployment.
  */
 public final class RedisServer {
 
@@ -38,16 +41,31 @@ public final class RedisServer {
         }
     }
 
+    private static java.util.Optional<Path> settings() {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            Path file = d.resolve(SETTINGS);
+            if (Files.isRegularFile(file)) {
+                return java.util.Optional.of(file);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
 
+    /** rackswarm's Redis settings, relative to the repository's root. */
+    static final String SETTINGS = "k8s/redis/rackswarm-redis.conf";
+
     private void launch() throws IOException {
-        process = new ProcessBuilder("redis-server", "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                "--dir", dir.toString())
+        List<String> command = new ArrayList<>(List.of("redis-server"));
+        settings().ifPresent(file -> command.add(file.toString()));
+        command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile())
                 .start();
