@@ -7,7 +7,6 @@ import io.rackswarm.core.handout.HandedPeer;
 import io.rackswarm.core.torrent.PeerEndpoint;
 import io.rackswarm.core.torrent.PeerId;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +24,6 @@ public final class AnnounceResponse {
     public static byte[] success(Duration interval, Duration minInterval, long complete,
             long incomplete, long downloaded, List<HandedPeer> peers, boolean compact,
             boolean noPeerId, String warning) {
-        if (compact) {
-            return compact(interval, minInterval, complete, incomplete, downloaded, peers,
-                    warning);
-        }
         BDict.Builder d = BDict.builder()
                 .put("interval", interval.toSeconds())
                 .put("min interval", minInterval.toSeconds())
@@ -63,51 +58,5 @@ public final class AnnounceResponse {
             d.put("peers", new BList(list));
         }
         return d.build().encode();
-    }
-
-    /**
-     * The common answer, written straight to bytes with its keys in bencode's sorted order: no
-     * dictionary is built for it (the strict decoder in the tests checks the order).
-     */
-    private static byte[] compact(Duration interval, Duration minInterval, long complete,
-            long incomplete, long downloaded, List<HandedPeer> peers, String warning) {
-        ByteArrayOutputStream v4 = new ByteArrayOutputStream(6 * peers.size());
-        ByteArrayOutputStream v6 = new ByteArrayOutputStream();
-        for (HandedPeer p : peers) {
-            PeerEndpoint e = p.peer().endpoint();
-            (e.isIpv4() ? v4 : v6).writeBytes(e.compact());
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128 + v4.size() + v6.size());
-        out.write('d');
-        integer(out, "complete", complete);
-        integer(out, "downloaded", downloaded);
-        integer(out, "incomplete", incomplete);
-        integer(out, "interval", interval.toSeconds());
-        integer(out, "min interval", minInterval.toSeconds());
-        bytes(out, "peers", v4.toByteArray());
-        if (v6.size() > 0) {
-            bytes(out, "peers6", v6.toByteArray());
-        }
-        if (warning != null) {
-            bytes(out, "warning message", warning.getBytes(StandardCharsets.UTF_8));
-        }
-        out.write('e');
-        return out.toByteArray();
-    }
-
-    private static void integer(ByteArrayOutputStream out, String key, long value) {
-        string(out, key.getBytes(StandardCharsets.US_ASCII));
-        out.writeBytes(("i" + value + "e").getBytes(StandardCharsets.US_ASCII));
-    }
-
-    private static void bytes(ByteArrayOutputStream out, String key, byte[] value) {
-        string(out, key.getBytes(StandardCharsets.US_ASCII));
-        string(out, value);
-    }
-
-    private static void string(ByteArrayOutputStream out, byte[] value) {
-        out.writeBytes(Integer.toString(value.length).getBytes(StandardCharsets.US_ASCII));
-        out.write(':');
-        out.writeBytes(value);
     }
 }

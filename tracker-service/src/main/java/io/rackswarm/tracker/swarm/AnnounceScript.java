@@ -23,7 +23,7 @@ final class AnnounceScript {
     }
 
     static LuaScript of(Settings s) {
-        return LuaScript.of(s.prologue() + LuaScript.load("/redis/announce.lua").source());
+        return LuaScript.of(s.prologue() + LuaScript.text("/redis/announce.lua"));
     }
 
     /**

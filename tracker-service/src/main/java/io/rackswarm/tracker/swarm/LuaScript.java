@@ -33,20 +33,21 @@ final class LuaScript {
         }
     }
 
-    String source() {
-        return source;
-    }
-
     static LuaScript of(String source) {
         return new LuaScript(source);
     }
 
     static LuaScript load(String resource) {
+        return new LuaScript(text(resource));
+    }
+
+    /** The text of a script resource, for scripts that are completed before loading. */
+    static String text(String resource) {
         try (InputStream in = LuaScript.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("missing script resource " + resource);
             }
-            return new LuaScript(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
