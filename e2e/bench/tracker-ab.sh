@@ -11,6 +11,9 @@
 #   BASE_REDIS_CONF, NEW_REDIS_CONF: the Redis settings file of each build
 #     (default k8s/redis/rackswarm-redis.conf; "none" for Redis's defaults), so that the same
 #     build can be compared with itself on two Redis settings
+#   BASE_JAVA_OPTS, NEW_JAVA_OPTS: JVM options of each build's tracker (default
+#     @k8s/tracker/jvm.options, as deployed), so that the same build can be compared with itself
+#     on two JVM settings
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -20,6 +23,8 @@ DURATION=${DURATION:-15s}
 WARMUP=${WARMUP:-20s}
 SWARMS=${SWARMS:-1000}
 CONNECTIONS=${CONNECTIONS:-64}
+declare -A java_opts=([base]=${BASE_JAVA_OPTS-@k8s/tracker/jvm.options}
+  [new]=${NEW_JAVA_OPTS-@k8s/tracker/jvm.options})
 declare -A redis_conf=([base]=${BASE_REDIS_CONF:-k8s/redis/rackswarm-redis.conf}
   [new]=${NEW_REDIS_CONF:-k8s/redis/rackswarm-redis.conf})
 for conf in "${redis_conf[@]}"; do
@@ -48,7 +53,7 @@ start() { # name app-dir
   redis_pid[$name]=$!; pids+=($!)
   RACKSWARM_TRACKER_ANNOUNCE_SECRETS=$SECRET RACKSWARM_TRACKER_ADMIN_TOKEN=$ADMIN \
     QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$rp" QUARKUS_HTTP_HOST=127.0.0.1 \
-    PORT=$tp java -jar "$app/quarkus-run.jar" > "$work/tracker-$name.log" 2>&1 &
+    PORT=$tp java ${java_opts[$name]} -jar "$app/quarkus-run.jar" > "$work/tracker-$name.log" 2>&1 &
   tracker_pid[$name]=$!; pids+=($!)
   port[$name]=$tp
   wait_http "http://127.0.0.1:$tp/q/health/ready" "$work/tracker-$name.log"
@@ -77,7 +82,8 @@ start base "$1"
 start new "$2"
 echo "tracker A/B: $SWARMS swarms x 100 peers, wrk -t2 -c$CONNECTIONS, $ROUNDS rounds of" \
   "$DURATION per build after $WARMUP warm-up each, $(nproc) cores shared;" \
-  "Redis settings: base ${redis_conf[base]}, new ${redis_conf[new]}"
+  "Redis settings: base ${redis_conf[base]}, new ${redis_conf[new]};" \
+  "JVM options: base [${java_opts[base]}], new [${java_opts[new]}]"
 run base "$WARMUP" > /dev/null
 run new "$WARMUP" > /dev/null
 printf '%-6s %-6s %12s %12s %12s %10s\n' round build announces/s jvm_us/ann redis_us/ann p99_ms

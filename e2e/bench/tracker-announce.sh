@@ -44,7 +44,7 @@ redis-server k8s/redis/rackswarm-redis.conf --port "$REDIS_PORT" --bind 127.0.0.
 pids+=($!)
 RACKSWARM_TRACKER_ANNOUNCE_SECRETS=$SECRET RACKSWARM_TRACKER_ADMIN_TOKEN=$ADMIN \
   QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$REDIS_PORT" QUARKUS_HTTP_HOST=127.0.0.1 \
-  PORT=$TRACKER_PORT java -jar tracker-service/target/quarkus-app/quarkus-run.jar \
+  PORT=$TRACKER_PORT java @k8s/tracker/jvm.options -jar tracker-service/target/quarkus-app/quarkus-run.jar \
   > "$work/tracker.log" 2>&1 &
 pids+=($!)
 
@@ -64,9 +64,9 @@ wait_http "http://127.0.0.1:$TRACKER_PORT/q/health/ready" "$work/tracker.log"
 libs=$(ls tracker-service/target/quarkus-app/lib/main/*.jar | tr '\n' ':')
 javac -nowarn -d "$work/floor" -cp "$libs" e2e/bench/floor/FloorTracker.java
 redis-cli -p "$REDIS_PORT" < "$work/floor-registrations.txt" > /dev/null
-java -cp "$work/floor:$libs" FloorTracker http "$FLOOR_HTTP_PORT" > "$work/floor-http.log" 2>&1 &
+java @k8s/tracker/jvm.options -cp "$work/floor:$libs" FloorTracker http "$FLOOR_HTTP_PORT" > "$work/floor-http.log" 2>&1 &
 pids+=($!)
-java -cp "$work/floor:$libs" FloorTracker script "$FLOOR_SCRIPT_PORT" "$REDIS_PORT" \
+java @k8s/tracker/jvm.options -cp "$work/floor:$libs" FloorTracker script "$FLOOR_SCRIPT_PORT" "$REDIS_PORT" \
   e2e/bench/minimal-announce.lua > "$work/floor-script.log" 2>&1 &
 pids+=($!)
 for log in floor-http floor-script; do
