@@ -37,7 +37,9 @@ local nowS = ARGV[1]
 local now = tonumber(nowS)
 local event, pk, leftS, origin, tail = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local left = tonumber(leftS)
-local downloaded = tonumber(meta[3] or '0')
+-- Size and downloaded travel back as Redis sent them (strings): the tracker reads numbers from
+-- either, and Lua's tonumber costs two strtod calls.
+local downloaded = meta[3] or '0'
 local senior = CANDIDATES
 local keyTtl = KEY_TTL
 
@@ -173,7 +175,7 @@ if event == 'stopped' then
     remove(pk, old)
   end
   local s, n, d = counts()
-  return {1, tonumber(size), s, n, d, false, false, false}
+  return {1, size, s, n, d, false, false, false}
 end
 
 local rk, records = KEYS[7], KEYS[6]
@@ -250,4 +252,4 @@ if candidate then
 end
 
 local s, n, d = counts()
-return {1, tonumber(size), s, n, d, rec, seniorView, rackTop}
+return {1, size, s, n, d, rec, seniorView, rackTop}

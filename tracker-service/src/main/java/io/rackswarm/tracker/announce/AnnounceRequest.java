@@ -6,7 +6,6 @@ import io.rackswarm.core.torrent.PeerEndpoint;
 import io.rackswarm.core.torrent.PeerId;
 import io.rackswarm.tracker.swarm.Announcement.Event;
 import java.net.InetAddress;
-import java.util.regex.Pattern;
 
 /**
  * A parsed announce (BEP 3, plus rackswarm's {@code rack}, {@code zone}, {@code region} and
@@ -20,7 +19,6 @@ public record AnnounceRequest(InfoHash infoHash, PeerId peerId, PeerEndpoint end
         boolean numwantCapped, boolean compact, boolean noPeerId, Location location,
         String token) {
 
-    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,19}");
 
     /** Limits and trust the parser applies. */
     public record Limits(int defaultNumwant, int maxNumwant, TrustedNetworks trusted) {
@@ -85,7 +83,7 @@ public record AnnounceRequest(InfoHash infoHash, PeerId peerId, PeerEndpoint end
             }
             return -1;
         }
-        if (!DIGITS.matcher(v).matches()) {
+        if (!digits(v)) {
             throw TrackerFailure.badRequest(name + " must be a non-negative integer");
         }
         try {
@@ -93,6 +91,21 @@ public record AnnounceRequest(InfoHash infoHash, PeerId peerId, PeerEndpoint end
         } catch (NumberFormatException e) {
             throw TrackerFailure.badRequest(name + " is too large");
         }
+    }
+
+    /** 1 to 19 ASCII digits: what a counter may be before it is parsed. */
+    private static boolean digits(String v) {
+        int n = v.length();
+        if (n == 0 || n > 19) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = v.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Event event(String v) {

@@ -26,17 +26,22 @@ final class PeerRecord {
      * IP and the location's lookup key become strings, and all of them are ASCII.
      */
     static PeerState parse(byte[] stored) {
+        return parse(stored, 0, stored.length);
+    }
+
+    /** A stored record in {@code stored[from, to)}: read where Redis's reply put it, uncopied. */
+    static PeerState parse(byte[] stored, int from, int to) {
         int[] commas = new int[10];
         int found = 0;
-        for (int i = 0; i < stored.length && found < 10; i++) {
+        for (int i = from; i < to && found < 10; i++) {
             if (stored[i] == ',') {
                 commas[found++] = i;
             }
         }
         if (found != 10) {
-            throw corrupt(stored);
+            throw corrupt(stored, from, to);
         }
-        String key = ascii(stored, 0, commas[0]);
+        String key = ascii(stored, from, commas[0]);
         long joined = number(stored, commas[0] + 1, commas[1]);
         long progress = number(stored, commas[1] + 1, commas[2]);
         long left = number(stored, commas[2] + 1, commas[3]);
@@ -44,7 +49,10 @@ final class PeerRecord {
         boolean origin = stored[commas[4] + 1] == '1';
         int port = (int) number(stored, commas[5] + 1, commas[6]);
         String ip = ascii(stored, commas[6] + 1, commas[7]);
-        Location location = location(ascii(stored, commas[7] + 1, stored.length));
+        if ((joined | progress | left | lastSeen | port) < 0 || port > 65535) {
+            throw corrupt(stored, from, to);
+        }
+        Location location = location(ascii(stored, commas[7] + 1, to));
         return new PeerState(key, PeerEndpoint.of(ip, port), location, left, joined, lastSeen,
                 progress, origin);
     }
@@ -55,26 +63,26 @@ final class PeerRecord {
 
     /**
      * A non-negative decimal up to {@code Long.MAX_VALUE}, as the announce script writes them
-     * ({@code left} may be as large as a client says).
+     * ({@code left} may be as large as a client says); -1 for anything else.
      */
     private static long number(byte[] b, int from, int to) {
         if (to <= from || to - from > 19) {
-            throw corrupt(b);
+            return -1;
         }
         long v = 0;
         for (int i = from; i < to; i++) {
             int d = b[i] - '0';
             if (d < 0 || d > 9 || v > (Long.MAX_VALUE - d) / 10) {
-                throw corrupt(b);
+                return -1;
             }
             v = v * 10 + d;
         }
         return v;
     }
 
-    private static IllegalStateException corrupt(byte[] stored) {
+    private static IllegalStateException corrupt(byte[] stored, int from, int to) {
         return new IllegalStateException("corrupt peer record: "
-                + new String(stored, StandardCharsets.UTF_8));
+                + new String(stored, from, to - from, StandardCharsets.UTF_8));
     }
 
     private static Location location(String regionZoneRack) {

@@ -149,7 +149,13 @@ public class SwarmStore {
         }
     }
 
+    /** Read in the reply's own bytes when they are on the heap, without copying them out. */
     private static PeerState parse(Response record) {
+        io.netty.buffer.ByteBuf bytes = record.toBuffer().getByteBuf();
+        if (bytes.hasArray()) {
+            int from = bytes.arrayOffset() + bytes.readerIndex();
+            return PeerRecord.parse(bytes.array(), from, from + bytes.readableBytes());
+        }
         return PeerRecord.parse(record.toBytes());
     }
 

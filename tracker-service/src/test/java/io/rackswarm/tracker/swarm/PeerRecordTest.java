@@ -46,8 +46,26 @@ class PeerRecordTest {
                 .isEqualTo(Long.MAX_VALUE);
     }
 
+    @Test
+    void givenRecordInsideALargerReply_thenOnlyItsBytesAreRead() {
+        byte[] reply = "$54\r\nk7,1,2,0,3,0,6881,10.0.0.9,eu,z1,r1\r\n$2\r\nxx"
+                .getBytes(StandardCharsets.US_ASCII);
+        int from = 5;
+        int to = from + "k7,1,2,0,3,0,6881,10.0.0.9,eu,z1,r1".length();
+        PeerState p = PeerRecord.parse(reply, from, to);
+        assertThat(p.key()).isEqualTo("k7");
+        assertThat(p.endpoint().port()).isEqualTo(6881);
+        assertThat(p.location()).isEqualTo(new Location("eu", "z1", "r1"));
+    }
+
+    @Test
+    void givenCorruptNumber_thenTheWholeRecordIsNamed() {
+        assertThatThrownBy(() -> parse("k9,1,1,1x,2,0,443,10.0.0.1,eu,z,r"))
+                .hasMessageContaining("k9,1,1,1x,2,0,443,10.0.0.1,eu,z,r");
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"", "k,1,1,0,2,0,443,10.0.0.1,eu,z", "k,1,x,0,2,0,443,10.0.0.1,eu,z,r",
+    @ValueSource(strings = {"", "k,1,1,0,2,0,443,10.0.0.1,eu,z", "k,1,1,0,2,0,70000,10.0.0.1,eu,z,r", "k,1,x,0,2,0,443,10.0.0.1,eu,z,r",
         "k,,1,0,2,0,443,10.0.0.1,eu,z,r", "k,1,1,-5,2,0,443,10.0.0.1,eu,z,r",
         "k,1,1,9223372036854775808,2,0,443,10.0.0.1,eu,z,r",
         "k,1,1,12345678901234567890,2,0,443,10.0.0.1,eu,z,r"})
