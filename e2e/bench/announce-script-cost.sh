@@ -3,7 +3,8 @@
 # on every run, whatever else the machine is doing, so a change to the announce script can be
 # judged without the noise of a shared machine. A deterministic workload (SWARMS swarms x 100
 # peers, 10 racks, a quarter of the announces from seeds; each announce is the script plus the
-# plain HRANDFIELD of the peer's rack, as the tracker sends them) runs against
+# plain HRANDFIELD of the peer's rack and, for a peer the tracker expects to be a representative
+# candidate, the plain HVALS of "seniors", as the tracker sends them) runs against
 #   - tracker-service's announce.lua, and
 #   - e2e/bench/minimal-announce.lua, the floor: registration check and one HSET, no topology,
 # side by side, each in a fresh redis-server under callgrind.
@@ -17,10 +18,10 @@ SWARMS=${SWARMS:-200}
 bin/install-deps valgrind python3
 . e2e/bench/lib.sh
 
-workload() { # sha file count seed
+workload() { # sha file count seed hints(1|0)
   python3 - "$@" "$SWARMS" <<'PY'
 import hashlib, random, sys
-sha, path, n, seed, swarms = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+sha, path, n, seed, hints, swarms = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "1", int(sys.argv[6])
 peers, racks, zones = 100, 10, 2
 rnd = random.Random(seed)
 def cmd(*a):
@@ -30,6 +31,24 @@ def cmd(*a):
         out.append("$%d\r\n%s\r\n" % (len(x.encode()), x))
     return "".join(out)
 hashes = [hashlib.sha1(b"cost-%d" % i).hexdigest() for i in range(swarms)]
+# The tracker's candidate hints (CandidateHints): a peer that was one of its rack's 3 most senior
+# members (representatives + 1) at its last announce reads "seniors" beside the script. Join
+# order is replayed from the fill's seed, so both files agree; purges are not modelled (a
+# wrong hint costs the script its fallback, as in the tracker).
+order, seen = {}, set()
+replay = random.Random(1)
+def joins(rnd, count):
+    for _ in range(count):
+        hh = hashes[rnd.randrange(swarms)]
+        pp = rnd.randrange(1, peers + 1)
+        rnd.randrange(4)
+        yield hh, pp
+if seed == 2:
+    for hh, pp in joins(replay, n):
+        r = order.setdefault((hh, pp % racks), [])
+        if pp not in r:
+            r.append(pp)
+        seen.add((hh, pp))
 with open(path, "w") as f:
     if seed == 1:
         for h in hashes:
@@ -43,10 +62,18 @@ with open(path, "w") as f:
         k = lambda s: "rs:{%s}:%s" % (h, s)
         zone, rack = "z%d" % (p % zones), "r%d" % (p % racks)
         rk = k("rack:") + "eu/%s/%s" % (zone, rack)
+        members = order.setdefault((h, p % racks), [])
+        beside = hints and (h, p) in seen and p in members[:3]
         f.write(cmd("EVALSHA", sha, 7, k("torrent"), k("peers"), k("seeds"), k("seniors"),
                     k("racks"), rk + ":records", rk, now, "none", "%040x" % (p * 1000003),
-                    left, "0", "%d,127.0.0.1,eu,%s,%s" % (10000 + p, zone, rack), 51))
+                    left, "0", "%d,127.0.0.1,eu,%s,%s" % (10000 + p, zone, rack), 51,
+                    "1" if beside else "0"))
         f.write(cmd("HRANDFIELD", rk + ":records", 51, "WITHVALUES"))
+        if beside:
+            f.write(cmd("HVALS", k("seniors")))
+        if p not in members:
+            members.append(p)
+        seen.add((h, p))
 PY
 }
 
@@ -65,8 +92,11 @@ cost() { # script -> instructions per announce of the measured part
   sha=$( (echo "local PEER_TTL, KEY_TTL, MAINTAIN_EVERY, CANDIDATES, LAST_CANDIDATE," \
     "MOST_SENIORS, RANDOM = 45000, '150', 15000, 3, '2', 3136, false"; cat "$script") \
     | redis-cli -p "$port" -x script load)
-  workload "$sha" "$work/fill.resp" "$N" 1
-  workload "$sha" "$work/measure.resp" "$N" 2
+  # The minimal script is no tracker: it gets no hints and no plain read of "seniors".
+  local hints=1
+  [ "$(basename "$script")" = minimal-announce.lua ] && hints=0
+  workload "$sha" "$work/fill.resp" "$N" 1 "$hints"
+  workload "$sha" "$work/measure.resp" "$N" 2 "$hints"
   redis-cli -p "$port" --pipe < "$work/fill.resp" > "$work/fill.log" 2>&1
   callgrind_control -i on "$vg" > /dev/null 2>&1
   redis-cli -p "$port" --pipe < "$work/measure.resp" > "$work/measure.log" 2>&1

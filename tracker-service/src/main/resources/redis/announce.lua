@@ -18,10 +18,13 @@
 -- A rack's keys are "<swarm prefix>rack:<region>/<zone>/<rack>" (sorted set by join time) and
 -- the same with ":records" appended (hash of records).
 -- ARGV: 1 now (ms), 2 event, 3 peer key, 4 left, 5 origin (0|1), 6 the record's tail as the
---   tracker wrote it: "port,ip,region,zone,rack", 7 sample size (numwant + 1)
+--   tracker wrote it: "port,ip,region,zone,rack", 7 sample size (numwant + 1), 8 "1" when the
+--   tracker reads "seniors" itself with a plain HVALS right after this script (it expects the
+--   peer to be a candidate), else "0"
 -- Returns {-1} when the info-hash is not registered, else
 --   {1, size, seeds, peers, downloaded, self record or false, seniors, rack top}
--- where seniors (records, or false) is there for candidates and origins, and rack top (records,
+-- where seniors (records, or false) is there for candidates and origins (1 instead of the records
+-- when the tracker's own read after the script holds them), and rack top (records,
 -- or false) names the rack's candidates when the rack is larger than the sample the tracker
 -- reads. A peer record is "key,joined,progress,left,lastSeen,origin,port,ip,region,zone,rack".
 
@@ -241,7 +244,13 @@ if candidate then
     redis.call('EXPIRE', seniors, keyTtl)
   end
   if many <= most then
-    seniorView = redis.call('HVALS', seniors)
+    -- Records read here cross Lua twice (into a table, out in the reply): read beside the script
+    -- they cost Redis one reply.
+    if ARGV[8] == '1' then
+      seniorView = 1
+    else
+      seniorView = redis.call('HVALS', seniors)
+    end
   else
     seniorView = {}
     local flat = redis.call('HRANDFIELD', seniors, tostring(most), 'WITHVALUES')

@@ -21,6 +21,7 @@ public class TrackerMetrics {
     private final Map<Link, Counter> handedPeers = new EnumMap<>(Link.class);
     private final Counter starving;
     private final DistributionSummary redisBatches;
+    private final Map<String, Counter> seniorsReads = new java.util.HashMap<>();
     /** Announce counters by event, then by result: no key is built per announce. */
     private final java.util.concurrent.ConcurrentHashMap<String,
             java.util.concurrent.ConcurrentHashMap<String, Counter>> announces =
@@ -43,9 +44,21 @@ public class TrackerMetrics {
                 .description("Announces answered with the short retry interval: "
                         + "nothing in the peer's tier held data yet")
                 .register(registry);
+        for (String path : List.of("beside", "script", "wasted")) {
+            seniorsReads.put(path, Counter.builder("rackswarm.tracker.seniors.reads")
+                    .description("Representatives' views read for candidates: beside the script"
+                            + " (the tracker expected a candidate), by the script (it did not),"
+                            + " or wasted (it expected one wrongly)")
+                    .tag("path", path).register(registry));
+        }
         this.redisBatches = DistributionSummary.builder("rackswarm.tracker.redis.batch.announces")
                 .description("Announces sent to Redis in one write (pipelining)")
                 .register(registry);
+    }
+
+    /** @param path {@code beside}, {@code script} or {@code wasted} */
+    public void seniorsRead(String path) {
+        seniorsReads.get(path).increment();
     }
 
     public void redisBatch(int announces) {

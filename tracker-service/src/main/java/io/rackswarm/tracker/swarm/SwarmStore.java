@@ -36,6 +36,8 @@ public class SwarmStore {
     private final TrackerConfig config;
     private final LuaScript topologyScript;
     private final LuaScript randomScript;
+    private final CandidateHints hints = new CandidateHints();
+    private final TrackerMetrics metrics;
 
     /**
      * Announces go through clients of their own, made with the default client's options: each
@@ -49,6 +51,7 @@ public class SwarmStore {
                 () -> io.vertx.redis.client.Redis.createClient(vertx, options.options()),
                 config.redisPipelineDepth(), MAX_BATCH, metrics::redisBatch);
         this.config = config;
+        this.metrics = metrics;
         this.topologyScript = AnnounceScript.of(config, false);
         this.randomScript = AnnounceScript.of(config, true);
     }
@@ -67,26 +70,62 @@ public class SwarmStore {
         String count = Integer.toString(Math.max(sample, 1));
         String tail = a.endpoint().port() + "," + a.endpoint().ip() + ","
                 + a.location().region() + "," + a.location().zone() + "," + a.location().rack();
+        boolean stopped = a.event() == Announcement.Event.STOPPED;
+        // A peer that was a representative candidate last time most likely still is: its view of
+        // the representatives is read beside the script, not through Lua (CandidateHints).
+        boolean seniorsBeside = !randomView && !stopped && hints.candidate(a.infoHash(), a.peerId());
         List<String> args = List.of(Long.toString(nowMillis), a.event().label(), peerKey,
-                Long.toString(a.left()), a.origin() ? "1" : "0", tail, count);
+                Long.toString(a.left()), a.origin() ? "1" : "0", tail, count,
+                seniorsBeside ? "1" : "0");
         // The peer's rack (or, for the random policy, the swarm) is read by a plain command in
         // the same write as the script: no record passes through Lua on the common path.
-        List<Request> view = List.of();
-        if (a.event() != Announcement.Event.STOPPED && (randomView || !a.origin())) {
-            view = List.of(Request.cmd(Command.HRANDFIELD)
+        List<Request> reads = new ArrayList<>(2);
+        int rackAt = -1;
+        if (!stopped && (randomView || !a.origin())) {
+            reads.add(Request.cmd(Command.HRANDFIELD)
                     .arg(randomView ? keys.peers() : keys.rackRecords(a.location()))
                     .arg(count).arg("WITHVALUES"));
+            rackAt = reads.size();
         }
+        int seniorsAt = -1;
+        if (seniorsBeside) {
+            reads.add(Request.cmd(Command.HVALS).arg(keys.seniors()));
+            seniorsAt = reads.size();
+        }
+        int rack = rackAt;
+        int seniors = seniorsAt;
         LuaScript script = randomView ? randomScript : topologyScript;
         return script.runWith(pipeline, List.of(keys.torrent(), keys.peers(), keys.seeds(),
                 keys.seniors(), keys.racks(), keys.rackRecords(a.location()),
-                keys.rack(a.location())), args, view)
-                .map(r -> snapshot(a.infoHash(), r, nowMillis - config.peerTtl().toMillis()));
+                keys.rack(a.location())), args, reads)
+                .map(r -> {
+                    SwarmSnapshot snapshot = snapshot(a.infoHash(), r, rack, seniors,
+                            nowMillis - config.peerTtl().toMillis());
+                    if (!randomView) {
+                        hints.remember(a.infoHash(), a.peerId(), !stopped && isCandidate(r));
+                    }
+                    return snapshot;
+                });
     }
 
-    /** Peers last seen before {@code expiredBefore} wait for purging and are left out. */
-    private static SwarmSnapshot snapshot(InfoHash infoHash, List<Response> responses,
-            long expiredBefore) {
+    /** The script named the peer a candidate (or an origin): it answered with a seniors view. */
+    private boolean isCandidate(List<Response> responses) {
+        Response seniors = responses.get(0).get(6);
+        if (seniors == null) {
+            return false;
+        }
+        metrics.seniorsRead(seniors.type() == ResponseType.NUMBER ? "beside" : "script");
+        return true;
+    }
+
+    /**
+     * Peers last seen before {@code expiredBefore} wait for purging and are left out.
+     *
+     * @param rackAt where the plain read of the rack (or swarm) is among the responses, or -1
+     * @param seniorsAt where the plain read of "seniors" is, or -1
+     */
+    private SwarmSnapshot snapshot(InfoHash infoHash, List<Response> responses, int rackAt,
+            int seniorsAt, long expiredBefore) {
         Response r = responses.get(0);
         if (r.get(0).toLong() < 0) {
             throw new UnregisteredTorrentException(infoHash);
@@ -101,13 +140,19 @@ public class SwarmStore {
         }
         PeerState self = parse(selfRecord);
         Response seniors = r.get(6);
+        if (seniors != null && seniors.type() == ResponseType.NUMBER) {
+            // The script left the view to the read beside it.
+            seniors = responses.get(seniorsAt);
+        } else if (seniorsAt >= 0 && seniors == null) {
+            metrics.seniorsRead("wasted");
+        }
         Response rackTop = r.get(7);
         // A peer may come twice when there is more than the rack's view (a rack's candidates are
         // also in "seniors"); the rack's view alone holds each peer once.
         View view = new View(expiredBefore, seniors != null || rackTop != null);
-        if (responses.size() > 1) {
+        if (rackAt >= 0) {
             // HRANDFIELD ... WITHVALUES: [field, value] pairs over RESP3, flat over RESP2.
-            Response fields = responses.get(1);
+            Response fields = responses.get(rackAt);
             for (int i = 0; i < fields.size(); i++) {
                 Response item = fields.get(i);
                 if (item.type() == ResponseType.MULTI) {

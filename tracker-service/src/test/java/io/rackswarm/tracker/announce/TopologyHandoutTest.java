@@ -3,12 +3,14 @@ package io.rackswarm.tracker.announce;
 import static io.rackswarm.tracker.testing.TrackerClient.compactPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.rackswarm.tracker.auth.AnnounceAuthorizer;
 import io.rackswarm.tracker.testing.RedisServerResource;
 import io.rackswarm.tracker.testing.RegisteredSwarm;
 import io.rackswarm.tracker.testing.TrackerClient;
+import jakarta.inject.Inject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +21,15 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(RedisServerResource.class)
 class TopologyHandoutTest extends RegisteredSwarm {
+
+    @Inject
+    MeterRegistry registry;
+
+    /** Representatives' views read so far, by path: beside the script, by it, or wasted. */
+    private double seniorsReads(String path) {
+        return registry.get("rackswarm.tracker.seniors.reads").tag("path", path).counter()
+                .count();
+    }
 
     private List<Integer> announce(int peer, String zone, String rack) {
         return compactPorts(tracker.announce(ih, peer).at("eu", zone, rack).send());
@@ -106,5 +117,47 @@ class TopologyHandoutTest extends RegisteredSwarm {
                     .set("numwant", "3").send());
             assertThat(senior).hasSize(3).contains(20020);
         }
+    }
+
+    @Test
+    void givenCandidateAnnouncesAgain_thenItsViewIsReadBesideTheScript_andTheAnswerIsTheSame()
+            throws Exception {
+        populate();
+        double beside = seniorsReads("beside");
+        double script = seniorsReads("script");
+        // Peer 6 was a candidate at its announce in populate(): the tracker expects it again.
+        assertThat(announce(6, "z1", "b")).containsExactlyInAnyOrder(20001, 20002, 20005, 20007);
+        assertThat(announce(6, "z1", "b")).containsExactlyInAnyOrder(20001, 20002, 20005, 20007);
+        assertThat(seniorsReads("beside") - beside).isEqualTo(2);
+        assertThat(seniorsReads("script") - script).isZero();
+    }
+
+    @Test
+    void givenPeerPromotedToCandidate_thenTheScriptGivesItsFirstViewAndTheTrackerReadsTheNext()
+            throws Exception {
+        populate();
+        tracker.announce(ih, 1).at("eu", "z1", "a").set("event", "stopped").send();
+        tracker.announce(ih, 2).at("eu", "z1", "a").set("event", "stopped").send();
+        double beside = seniorsReads("beside");
+        double script = seniorsReads("script");
+        // Peer 4 was no candidate when it last announced; now it represents rack a.
+        List<Integer> expected = List.of(20003, 20005, 20006, 20099, 20008, 20009);
+        assertThat(announce(4, "z1", "a")).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(seniorsReads("script") - script).isEqualTo(1);
+        assertThat(announce(4, "z1", "a")).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(seniorsReads("beside") - beside).isEqualTo(1);
+    }
+
+    @Test
+    void givenCandidateOutrankedBySeniorsMovingIn_thenTheReadBesideIsDroppedAndItGetsItsRack()
+            throws Exception {
+        populate();
+        // Peers 1 and 2, the swarm's most senior, move to rack b: peer 7, one of rack b's
+        // candidates when it last announced, is now its fifth.
+        announce(1, "z1", "b");
+        announce(2, "z1", "b");
+        double wasted = seniorsReads("wasted");
+        assertThat(announce(7, "z1", "b")).containsExactlyInAnyOrder(20001, 20002, 20005, 20006);
+        assertThat(seniorsReads("wasted") - wasted).isEqualTo(1);
     }
 }
