@@ -10,13 +10,21 @@
 # with the keys and arguments the tracker sends). What rackswarm loses against them is the cost
 # of its own announce script and per-announce work.
 #
-#   e2e/bench/tracker-announce.sh            full run (DURATION=30s per row)
-#   e2e/bench/tracker-announce.sh --smoke    a few seconds per row; fails on any failed answer
+# The rows are measured in ROUNDS interleaved rounds (each row once per round, after one warm-up
+# per row), and each row's ratio to opentracker is taken within a round: this machine's speed
+# drifts by more than a tenth within minutes, which rows measured one after the other in a
+# single pass would show as a difference between trackers. Each round starts one row later than
+# the one before, so that no row always follows the same one (opentracker closes every
+# connection: the row after it shares the machine with tens of thousands of closing sockets).
+#
+#   e2e/bench/tracker-announce.sh            full run (ROUNDS=5 rounds of DURATION=15s per row)
+#   e2e/bench/tracker-announce.sh --smoke    one short round; fails on any failed answer
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 
-DURATION=${DURATION:-30s}
+DURATION=${DURATION:-15s}
+ROUNDS=${ROUNDS:-5}
 WARMUP=${WARMUP:-20s}
 SWARMS=${SWARMS:-1000}
 PEERS=${PEERS:-100}
@@ -26,7 +34,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 smoke=false
 if [ "${1:-}" = "--smoke" ]; then
-  smoke=true DURATION=3s WARMUP=3s SWARMS=50 CONNECTIONS=16
+  smoke=true DURATION=3s WARMUP=3s SWARMS=50 CONNECTIONS=16 ROUNDS=1
 fi
 
 bin/install-deps wrk opentracker python3
@@ -79,35 +87,60 @@ export BENCH_TOKEN
 BENCH_TOKEN=$(RACKSWARM_ANNOUNCE_SECRET=$SECRET java -cp core/target/classes \
   io.rackswarm.core.token.AnnounceToken bench-node)
 
-run() { # name port extra-wrk-args...
-  local name=$1 port=$2; shift 2
-  (cd "$work" && wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$root/e2e/bench/announce.lua" \
-    "$@" "http://127.0.0.1:$port" >/dev/null 2>&1 || true)
-  local out
-  out=$(cd "$work" && wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
-    -s "$root/e2e/bench/announce.lua" "$@" "http://127.0.0.1:$port" 2>&1 | grep '^RESULT')
-  echo "$name ${out#RESULT }"
+# The rows: name|port|request header ("Name: value", the space is wrk's syntax; or empty).
+rows=("opentracker|$OT_PORT|" "rackswarm-keepalive|$TRACKER_PORT|"
+  "rackswarm-close|$TRACKER_PORT|Connection: close" "floor-http|$FLOOR_HTTP_PORT|"
+  "floor-script|$FLOOR_SCRIPT_PORT|")
+
+wrk_row() { # duration row
+  local duration=$1 name port header
+  IFS='|' read -r name port header <<< "$2"
+  local extra=()
+  [ -n "$header" ] && extra=(-H "$header")
+  (cd "$work" && wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" --latency \
+    -s "$root/e2e/bench/announce.lua" "${extra[@]}" "http://127.0.0.1:$port" 2>&1)
 }
 
 echo "tracker announce benchmark: $SWARMS swarms x $PEERS peers, $ZONES zones, $RACKS racks," \
-  "wrk -t$THREADS -c$CONNECTIONS -d$DURATION (after $WARMUP warm-up), $(nproc) cores shared"
-results=$( {
-  run opentracker "$OT_PORT"
-  run rackswarm-keepalive "$TRACKER_PORT"
-  run rackswarm-close "$TRACKER_PORT" -H "Connection: close"
-  run floor-http "$FLOOR_HTTP_PORT"
-  run floor-script "$FLOOR_SCRIPT_PORT"
-} )
-echo "$results" > "$work/results"
-[ -n "${BENCH_RAW:-}" ] && echo "$results"
-base=$(echo "$results" | awk '$1=="opentracker"{split($2,a,"=");print a[2]}')
-printf '%-22s %12s %10s %10s %10s %10s %8s\n' tracker announces/s p50_ms p99_ms ok failed vs_ot
-echo "$results" | while read -r name r p50 p99 ok failed errs; do
-  rps=${r#rps=}
-  printf '%-22s %12s %10s %10s %10s %10s %7.2fx\n' "$name" "$rps" "${p50#p50_ms=}" \
-    "${p99#p99_ms=}" "${ok#ok=}" "${failed#failed=}" \
-    "$(python3 -c "print($rps/max($base,1))")"
+  "wrk -t$THREADS -c$CONNECTIONS, $ROUNDS interleaved rounds of $DURATION per row (after a" \
+  "$WARMUP warm-up per row), $(nproc) cores shared"
+for row in "${rows[@]}"; do
+  wrk_row "$WARMUP" "$row" > /dev/null || true
 done
+: > "$work/results"
+for round in $(seq 1 "$ROUNDS"); do
+  for i in $(seq 0 $((${#rows[@]} - 1))); do
+    row=${rows[$(( (i + round - 1) % ${#rows[@]} ))]}
+    out=$(wrk_row "$DURATION" "$row" | grep '^RESULT')
+    echo "$round ${row%%|*} ${out#RESULT }" >> "$work/results"
+  done
+  echo "round $round of $ROUNDS: $(awk -v r="$round" '$1 == r {split($3, a, "="); printf "%s %s  ", $2, a[2]}' "$work/results")" >&2
+done
+results=$(cut -d' ' -f2- "$work/results")
+# Per row: medians over the rounds; vs_ot is the median of the row's ratio to opentracker within
+# each round, with the lowest and highest of those ratios.
+python3 - "$work/results" <<'PY'
+import statistics, sys
+rows, order = {}, []
+for line in open(sys.argv[1]):
+    rnd, name, *fields = line.split()
+    kv = dict(f.split("=") for f in fields)
+    if name not in rows:
+        rows[name] = {}
+        order.append(name)
+    rows[name][rnd] = kv
+print("%-22s %12s %10s %10s %10s %10s %8s %14s" % ("tracker", "announces/s", "p50_ms", "p99_ms",
+      "ok", "failed", "vs_ot", "vs_ot_rounds"))
+base = rows["opentracker"]
+for name in order:
+    r = rows[name]
+    med = lambda k: statistics.median(float(v[k]) for v in r.values())
+    ratios = [float(v["rps"]) / max(float(base[k]["rps"]), 1) for k, v in r.items()]
+    print("%-22s %12.0f %10.2f %10.2f %10d %10d %7.2fx %14s" % (name, med("rps"), med("p50_ms"),
+          med("p99_ms"), sum(int(v["ok"]) for v in r.values()),
+          sum(int(v["failed"]) for v in r.values()), statistics.median(ratios),
+          "%.2f-%.2fx" % (min(ratios), max(ratios))))
+PY
 swarms_seen=$(curl -s "http://127.0.0.1:$TRACKER_PORT/q/metrics" \
   | awk '/^rackswarm_tracker_announces_total/ {s+=$2} END {print s+0}')
 echo "rackswarm announces counted by its metrics: $swarms_seen"
