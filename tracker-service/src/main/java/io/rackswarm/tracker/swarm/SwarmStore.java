@@ -73,7 +73,8 @@ public class SwarmStore {
         boolean stopped = a.event() == Announcement.Event.STOPPED;
         // A peer that was a representative candidate last time most likely still is: its view of
         // the representatives is read beside the script, not through Lua (CandidateHints).
-        boolean seniorsBeside = !randomView && !stopped && hints.candidate(a.infoHash(), a.peerId());
+        boolean seniorsBeside = !randomView && !stopped
+                && hints.candidate(a.infoHash(), a.peerId());
         List<String> args = List.of(Long.toString(nowMillis), a.event().label(), peerKey,
                 Long.toString(a.left()), a.origin() ? "1" : "0", tail, count,
                 seniorsBeside ? "1" : "0");
@@ -102,20 +103,11 @@ public class SwarmStore {
                     SwarmSnapshot snapshot = snapshot(a.infoHash(), r, rack, seniors,
                             nowMillis - config.peerTtl().toMillis());
                     if (!randomView) {
-                        hints.remember(a.infoHash(), a.peerId(), !stopped && isCandidate(r));
+                        // A view (records, or 1 when read beside) comes for candidates only.
+                        hints.remember(a.infoHash(), a.peerId(), r.get(0).get(6) != null);
                     }
                     return snapshot;
                 });
-    }
-
-    /** The script named the peer a candidate (or an origin): it answered with a seniors view. */
-    private boolean isCandidate(List<Response> responses) {
-        Response seniors = responses.get(0).get(6);
-        if (seniors == null) {
-            return false;
-        }
-        metrics.seniorsRead(seniors.type() == ResponseType.NUMBER ? "beside" : "script");
-        return true;
     }
 
     /**
@@ -143,7 +135,10 @@ public class SwarmStore {
         if (seniors != null && seniors.type() == ResponseType.NUMBER) {
             // The script left the view to the read beside it.
             seniors = responses.get(seniorsAt);
-        } else if (seniorsAt >= 0 && seniors == null) {
+            metrics.seniorsRead("beside");
+        } else if (seniors != null) {
+            metrics.seniorsRead("script");
+        } else if (seniorsAt >= 0) {
             metrics.seniorsRead("wasted");
         }
         Response rackTop = r.get(7);
