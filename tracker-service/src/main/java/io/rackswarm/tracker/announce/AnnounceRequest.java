@@ -19,7 +19,6 @@ public record AnnounceRequest(InfoHash infoHash, PeerId peerId, PeerEndpoint end
         boolean numwantCapped, boolean compact, boolean noPeerId, Location location,
         String token) {
 
-
     /** Limits and trust the parser applies. */
     public record Limits(int defaultNumwant, int maxNumwant, TrustedNetworks trusted) {
     }

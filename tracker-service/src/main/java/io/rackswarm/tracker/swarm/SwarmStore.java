@@ -80,27 +80,25 @@ public class SwarmStore {
                 seniorsBeside ? "1" : "0");
         // The peer's rack (or, for the random policy, the swarm) is read by a plain command in
         // the same write as the script: no record passes through Lua on the common path.
+        // Answers come in order: the script's first, then the rack's, then "seniors".
+        boolean readRack = !stopped && (randomView || !a.origin());
+        int rackAt = readRack ? 1 : -1;
+        int seniorsAt = seniorsBeside ? (readRack ? 2 : 1) : -1;
         List<Request> reads = new ArrayList<>(2);
-        int rackAt = -1;
-        if (!stopped && (randomView || !a.origin())) {
+        if (readRack) {
             reads.add(Request.cmd(Command.HRANDFIELD)
                     .arg(randomView ? keys.peers() : keys.rackRecords(a.location()))
                     .arg(count).arg("WITHVALUES"));
-            rackAt = reads.size();
         }
-        int seniorsAt = -1;
         if (seniorsBeside) {
             reads.add(Request.cmd(Command.HVALS).arg(keys.seniors()));
-            seniorsAt = reads.size();
         }
-        int rack = rackAt;
-        int seniors = seniorsAt;
         LuaScript script = randomView ? randomScript : topologyScript;
         return script.runWith(pipeline, List.of(keys.torrent(), keys.peers(), keys.seeds(),
                 keys.seniors(), keys.racks(), keys.rackRecords(a.location()),
                 keys.rack(a.location())), args, reads)
                 .map(r -> {
-                    SwarmSnapshot snapshot = snapshot(a.infoHash(), r, rack, seniors,
+                    SwarmSnapshot snapshot = snapshot(a.infoHash(), r, rackAt, seniorsAt,
                             nowMillis - config.peerTtl().toMillis());
                     if (!randomView) {
                         // A view (records, or 1 when read beside) comes for candidates only.
