@@ -31,6 +31,9 @@ public class SwarmStore {
     /** Announces sent to Redis in one write at most. */
     private static final int MAX_BATCH = 128;
 
+    /** Commands of one announce at most: the script, the rack's read, the seniors' read. */
+    private static final int COMMANDS_PER_ANNOUNCE = 3;
+
     private final Redis redis;
     private final RedisPipeline pipeline;
     private final TrackerConfig config;
@@ -47,9 +50,13 @@ public class SwarmStore {
     public SwarmStore(Redis redis, RedisOptionsCapture options, io.vertx.core.Vertx vertx,
             TrackerConfig config, TrackerMetrics metrics) {
         this.redis = redis;
-        this.pipeline = new RedisPipeline(
-                () -> io.vertx.redis.client.Redis.createClient(vertx, options.options()),
-                config.redisPipelineDepth(), MAX_BATCH, metrics::redisBatch);
+        // A lane's connection must have room for every command its batches may hold in flight.
+        int inFlight = config.redisPipelineDepth() * MAX_BATCH * COMMANDS_PER_ANNOUNCE;
+        this.pipeline = new RedisPipeline(() -> {
+            io.vertx.redis.client.RedisOptions lane = options.options();
+            lane.setMaxWaitingHandlers(Math.max(lane.getMaxWaitingHandlers(), inFlight));
+            return io.vertx.redis.client.Redis.createClient(vertx, lane);
+        }, config.redisPipelineDepth(), MAX_BATCH, metrics::redisBatch);
         this.config = config;
         this.metrics = metrics;
         this.topologyScript = AnnounceScript.of(config, false);

@@ -94,4 +94,30 @@ class TorrentResourceTest {
         given().header("Authorization", Registrations.admin()).delete("/api/v1/torrents/" + ih.hex())
                 .then().statusCode(404);
     }
+
+    @Test
+    void givenAdminRequests_thenTheyAreCountedByMethodAndStatus_andAnnouncesAreNot() {
+        double before = adminRequests("GET", "404");
+        InfoHash ih = TrackerClient.randomInfoHash();
+        given().header("Authorization", Registrations.admin()).get("/api/v1/torrents/" + ih.hex())
+                .then().statusCode(404);
+        given().header("Authorization", Registrations.admin()).get("/api/v1/torrents/" + ih.hex())
+                .then().statusCode(404);
+        org.assertj.core.api.Assertions.assertThat(adminRequests("GET", "404") - before)
+                .isEqualTo(2.0);
+        // The generic HTTP server metrics are off: they would cost every announce.
+        org.assertj.core.api.Assertions.assertThat(metrics()).doesNotContain("http_server_requests");
+    }
+
+    private static String metrics() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
+    private static double adminRequests(String method, String status) {
+        String prefix = "rackswarm_tracker_admin_requests_total{method=\"" + method
+                + "\",status=\"" + status + "\"} ";
+        return metrics().lines().filter(l -> l.startsWith(prefix))
+                .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length())))
+                .findFirst().orElse(0.0);
+    }
 }
