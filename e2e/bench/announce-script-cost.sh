@@ -31,7 +31,7 @@ def cmd(*a):
         out.append("$%d\r\n%s\r\n" % (len(x.encode()), x))
     return "".join(out)
 hashes = [hashlib.sha1(b"cost-%d" % i).hexdigest() for i in range(swarms)]
-# The tracker's candidate hints (CandidateHints): a peer that was one of its rack's 3 most senior
+# The tracker's candidate hints (HintBits): a peer that was one of its rack's 3 most senior
 # members (representatives + 1) at its last announce reads "seniors" beside the script. Join
 # order is replayed from the fill's seed, so both files agree; purges are not modelled (a
 # wrong hint costs the script its fallback, as in the tracker).

@@ -22,6 +22,8 @@ public class TrackerMetrics {
     private final Counter starving;
     private final DistributionSummary redisBatches;
     private final Map<String, Counter> seniorsReads = new java.util.HashMap<>();
+    private final Counter rackReadsWhole;
+    private final Counter rackReadsSampled;
     /** Announce counters by event, then by result: no key is built per announce. */
     private final java.util.concurrent.ConcurrentHashMap<String,
             java.util.concurrent.ConcurrentHashMap<String, Counter>> announces =
@@ -51,6 +53,8 @@ public class TrackerMetrics {
                             + " or wasted (it expected one wrongly)")
                     .tag("path", path).register(registry));
         }
+        this.rackReadsWhole = rackReads("whole");
+        this.rackReadsSampled = rackReads("sampled");
         this.redisBatches = DistributionSummary.builder("rackswarm.tracker.redis.batch.announces")
                 .description("Announces sent to Redis in one write (pipelining)")
                 .register(registry);
@@ -59,6 +63,17 @@ public class TrackerMetrics {
     /** @param path {@code beside}, {@code script} or {@code wasted} */
     public void seniorsRead(String path) {
         seniorsReads.get(path).increment();
+    }
+
+    private Counter rackReads(String path) {
+        return Counter.builder("rackswarm.tracker.rack.reads")
+                .description("Reads of the announcing peer's rack: whole (HVALS, the rack was no"
+                        + " larger than the sample) or sampled (HRANDFIELD)")
+                .tag("path", path).register(registry);
+    }
+
+    public void rackRead(boolean whole) {
+        (whole ? rackReadsWhole : rackReadsSampled).increment();
     }
 
     public void redisBatch(int announces) {

@@ -39,7 +39,10 @@ public class SwarmStore {
     private final TrackerConfig config;
     private final LuaScript topologyScript;
     private final LuaScript randomScript;
-    private final CandidateHints hints = new CandidateHints();
+    /** Peers that were representative candidates at their last announce (HintBits). */
+    private final HintBits candidates = new HintBits();
+    /** Racks that were larger than the sample read of them at their last announce. */
+    private final HintBits largeRacks = new HintBits();
     private final TrackerMetrics metrics;
 
     /**
@@ -79,9 +82,10 @@ public class SwarmStore {
                 + a.location().region() + "," + a.location().zone() + "," + a.location().rack();
         boolean stopped = a.event() == Announcement.Event.STOPPED;
         // A peer that was a representative candidate last time most likely still is: its view of
-        // the representatives is read beside the script, not through Lua (CandidateHints).
+        // the representatives is read beside the script, not through Lua (HintBits).
+        int swarm = a.infoHash().hashCode();
         boolean seniorsBeside = !randomView && !stopped
-                && hints.candidate(a.infoHash(), a.peerId());
+                && candidates.get(swarm, a.peerId().hashCode());
         List<String> args = List.of(Long.toString(nowMillis), a.event().label(), peerKey,
                 Long.toString(a.left()), a.origin() ? "1" : "0", tail, count,
                 seniorsBeside ? "1" : "0");
@@ -91,8 +95,17 @@ public class SwarmStore {
         boolean readRack = !stopped && (randomView || !a.origin());
         int rackAt = readRack ? 1 : -1;
         int seniorsAt = seniorsBeside ? (readRack ? 2 : 1) : -1;
+        // A rack no larger than the sample is read whole, values only: half the reply of
+        // HRANDFIELD ... WITHVALUES, whose fields the records repeat.
+        int rack = a.location().hashCode();
+        boolean wholeRack = readRack && !randomView && !largeRacks.get(swarm, rack);
         List<Request> reads = new ArrayList<>(2);
         if (readRack) {
+            metrics.rackRead(wholeRack);
+        }
+        if (wholeRack) {
+            reads.add(Request.cmd(Command.HVALS).arg(keys.rackRecords(a.location())));
+        } else if (readRack) {
             reads.add(Request.cmd(Command.HRANDFIELD)
                     .arg(randomView ? keys.peers() : keys.rackRecords(a.location()))
                     .arg(count).arg("WITHVALUES"));
@@ -105,11 +118,15 @@ public class SwarmStore {
                 keys.seniors(), keys.racks(), keys.rackRecords(a.location()),
                 keys.rack(a.location())), args, reads)
                 .map(r -> {
-                    SwarmSnapshot snapshot = snapshot(a.infoHash(), r, rackAt, seniorsAt,
-                            nowMillis - config.peerTtl().toMillis());
-                    if (!randomView) {
-                        // A view (records, or 1 when read beside) comes for candidates only.
-                        hints.remember(a.infoHash(), a.peerId(), r.get(0).get(6) != null);
+                    SwarmSnapshot snapshot = snapshot(a.infoHash(), r, rackAt, wholeRack,
+                            seniorsAt, nowMillis - config.peerTtl().toMillis());
+                    if (!randomView && r.get(0).size() > 7) {
+                        // A view (records, or 1 when read beside) comes for candidates only; the
+                        // rack's top comes when the rack is larger than the sample.
+                        candidates.set(swarm, a.peerId().hashCode(), r.get(0).get(6) != null);
+                        if (readRack) {
+                            largeRacks.set(swarm, rack, r.get(0).get(7) != null);
+                        }
                     }
                     return snapshot;
                 });
@@ -119,10 +136,11 @@ public class SwarmStore {
      * Peers last seen before {@code expiredBefore} wait for purging and are left out.
      *
      * @param rackAt where the plain read of the rack (or swarm) is among the responses, or -1
+     * @param wholeRack whether that read is an HVALS (values only) rather than an HRANDFIELD
      * @param seniorsAt where the plain read of "seniors" is, or -1
      */
     private SwarmSnapshot snapshot(InfoHash infoHash, List<Response> responses, int rackAt,
-            int seniorsAt, long expiredBefore) {
+            boolean wholeRack, int seniorsAt, long expiredBefore) {
         Response r = responses.get(0);
         if (r.get(0).toLong() < 0) {
             throw new UnregisteredTorrentException(infoHash);
@@ -151,11 +169,14 @@ public class SwarmStore {
         // also in "seniors"); the rack's view alone holds each peer once.
         View view = new View(expiredBefore, seniors != null || rackTop != null);
         if (rackAt >= 0) {
-            // HRANDFIELD ... WITHVALUES: [field, value] pairs over RESP3, flat over RESP2.
+            // HVALS: values; HRANDFIELD ... WITHVALUES: [field, value] pairs over RESP3, flat
+            // over RESP2.
             Response fields = responses.get(rackAt);
             for (int i = 0; i < fields.size(); i++) {
                 Response item = fields.get(i);
-                if (item.type() == ResponseType.MULTI) {
+                if (wholeRack) {
+                    view.add(parse(item));
+                } else if (item.type() == ResponseType.MULTI) {
                     view.add(parse(item.get(1)));
                 } else if (i % 2 == 1) {
                     view.add(parse(item));

@@ -160,4 +160,36 @@ class TopologyHandoutTest extends RegisteredSwarm {
         assertThat(announce(7, "z1", "b")).containsExactlyInAnyOrder(20001, 20002, 20005, 20006);
         assertThat(seniorsReads("wasted") - wasted).isEqualTo(1);
     }
+
+    private double rackReads(String path) {
+        return registry.get("rackswarm.tracker.rack.reads").tag("path", path).counter().count();
+    }
+
+    @Test
+    void givenRackGrowsPastTheSample_thenItIsSampledFromThen_andAnswersStayWithinTheRack()
+            throws Exception {
+        // numwant 2: the sample is 3 peers. Rack r holds 3, then 6.
+        for (int p = 1; p <= 3; p++) {
+            tracker.announce(ih, p).at("eu", "z", "r").set("numwant", "2").send();
+            Thread.sleep(2);
+        }
+        double whole = rackReads("whole");
+        double sampled = rackReads("sampled");
+        List<Integer> small = compactPorts(tracker.announce(ih, 3).at("eu", "z", "r")
+                .set("numwant", "2").send());
+        assertThat(small).containsExactlyInAnyOrder(20001, 20002);
+        assertThat(rackReads("whole") - whole).isEqualTo(1);
+        for (int p = 4; p <= 6; p++) {
+            tracker.announce(ih, p).at("eu", "z", "r").set("numwant", "2").send();
+        }
+        // The rack outgrew the sample: an announce read it whole (the hint was stale), and
+        // the next ones sample it. Answers come from the rack either way.
+        for (int i = 0; i < 3; i++) {
+            List<Integer> large = compactPorts(tracker.announce(ih, 5).at("eu", "z", "r")
+                    .set("numwant", "2").send());
+            assertThat(large).hasSize(2).doesNotContain(20005)
+                    .allMatch(port -> port >= 20001 && port <= 20006);
+        }
+        assertThat(rackReads("sampled") - sampled).isGreaterThanOrEqualTo(3);
+    }
 }
