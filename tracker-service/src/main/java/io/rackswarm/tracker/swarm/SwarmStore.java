@@ -99,28 +99,27 @@ public class SwarmStore {
         // HRANDFIELD ... WITHVALUES, whose fields the records repeat.
         int rack = a.location().hashCode();
         boolean wholeRack = readRack && !randomView && !largeRacks.get(swarm, rack);
+        String peers = keys.peers();
+        String seniors = keys.seniors();
+        String rackKey = keys.rack(a.location());
+        String rackRecords = SwarmKeys.rackRecords(rackKey);
         List<Request> reads = new ArrayList<>(2);
         if (readRack) {
             metrics.rackRead(wholeRack);
-        }
-        if (wholeRack) {
-            reads.add(Request.cmd(Command.HVALS).arg(keys.rackRecords(a.location())));
-        } else if (readRack) {
-            reads.add(Request.cmd(Command.HRANDFIELD)
-                    .arg(randomView ? keys.peers() : keys.rackRecords(a.location()))
-                    .arg(count).arg("WITHVALUES"));
+            reads.add(wholeRack ? Request.cmd(Command.HVALS).arg(rackRecords)
+                    : Request.cmd(Command.HRANDFIELD).arg(randomView ? peers : rackRecords)
+                            .arg(count).arg("WITHVALUES"));
         }
         if (seniorsBeside) {
-            reads.add(Request.cmd(Command.HVALS).arg(keys.seniors()));
+            reads.add(Request.cmd(Command.HVALS).arg(seniors));
         }
         LuaScript script = randomView ? randomScript : topologyScript;
-        return script.runWith(pipeline, List.of(keys.torrent(), keys.peers(), keys.seeds(),
-                keys.seniors(), keys.racks(), keys.rackRecords(a.location()),
-                keys.rack(a.location())), args, reads)
+        return script.runWith(pipeline, List.of(keys.torrent(), peers, keys.seeds(), seniors,
+                keys.racks(), rackRecords, rackKey), args, reads)
                 .map(r -> {
                     SwarmSnapshot snapshot = snapshot(a.infoHash(), r, rackAt, wholeRack,
                             seniorsAt, nowMillis - config.peerTtl().toMillis());
-                    if (!randomView && r.get(0).size() > 7) {
+                    if (!randomView) {
                         // A view (records, or 1 when read beside) comes for candidates only; the
                         // rack's top comes when the rack is larger than the sample.
                         candidates.set(swarm, a.peerId().hashCode(), r.get(0).get(6) != null);
