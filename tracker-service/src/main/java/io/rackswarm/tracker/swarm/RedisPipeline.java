@@ -4,6 +4,7 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
@@ -14,11 +15,14 @@ import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
- * Pipelines commands to Redis. While a lane has {@code depth} batches in flight, new commands
- * wait in its queue; when a batch returns, everything queued leaves in one write. Under load,
- * dozens of announces then cost Redis and the tracker one read and one write instead of one
- * each; an idle tracker sends every command at once. Each thread (one per event loop) has its
- * own lane, so answers come back on the thread that asked; other threads share one lane.
+ * Pipelines commands to Redis. On an event loop, commands wait until the loop has handled
+ * everything its last poll brought (every request read in that turn) and then leave in one
+ * write; while a lane has {@code depth} batches in flight, they wait for one to return. Under
+ * load, dozens of announces then cost Redis and the tracker one read and one write instead of
+ * one each, without waiting for a round trip to gather them; an idle tracker sends each
+ * command at the end of the turn that brought it. Each thread (one per event loop) has its own
+ * lane, so answers come back on the thread that asked; other threads share one lane, which
+ * sends at once.
  *
  * <p>A caller may send a group of commands (an announce script and the read of the peer's
  * rack): a group always leaves in one write, so it costs one round trip.
@@ -33,9 +37,10 @@ final class RedisPipeline {
     private final int depth;
     private final int maxBatch;
     private final IntConsumer batchSizes;
-    private final ThreadLocal<Lane> lanes = ThreadLocal.withInitial(Lane::new);
+    private final ThreadLocal<Lane> lanes =
+            ThreadLocal.withInitial(() -> new Lane(loopContext()));
     /** For callers that are no event loop (tests, workers): one lane shared by all of them. */
-    private final Lane shared = new Lane();
+    private final Lane shared = new Lane(null);
     private final List<Redis> made = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
@@ -71,6 +76,15 @@ final class RedisPipeline {
         return answer.future();
     }
 
+    /**
+     * The calling event loop's own context: the caller's may be a request's duplicate, which
+     * the lane must not keep alive.
+     */
+    private static Context loopContext() {
+        Context current = Vertx.currentContext();
+        return current == null ? null : ((io.vertx.core.impl.ContextInternal) current).unwrap();
+    }
+
     private Lane lane() {
         return Context.isOnEventLoopThread() ? lanes.get() : shared;
     }
@@ -86,6 +100,14 @@ final class RedisPipeline {
 
         private final ArrayDeque<Pending> queue = new ArrayDeque<>();
         private int inFlight;
+        /** The event loop's context that sends this lane's batches; null: send at once. */
+        private final Context loop;
+        /** Whether a send is already due at the end of the loop's current turn. */
+        private boolean due;
+
+        Lane(Context loop) {
+            this.loop = loop;
+        }
         /**
          * This lane's own client and connection, made on its thread: a Vert.x Redis client
          * reads all its connections on the event loop it was created on, so a shared client
@@ -122,12 +144,39 @@ final class RedisPipeline {
         }
 
         void submit(Pending p) {
-            List<Pending> batch;
             synchronized (this) {
                 queue.add(p);
-                batch = takeBatch();
             }
-            send(batch);
+            sendSoon();
+        }
+
+        /**
+         * Sends what is queued once the loop's current turn is over: tasks run after the loop
+         * has handled every channel its poll found ready, so the requests read in one turn
+         * share a write.
+         */
+        private void sendSoon() {
+            if (loop == null) {
+                sendQueued();
+                return;
+            }
+            if (!due) {
+                due = true;
+                loop.runOnContext(v -> {
+                    due = false;
+                    sendQueued();
+                });
+            }
+        }
+
+        private void sendQueued() {
+            List<Pending> batch;
+            do {
+                synchronized (this) {
+                    batch = takeBatch();
+                }
+                send(batch);
+            } while (batch != null);
         }
 
         /** The next batch to send, or null when the lane is at its depth or has nothing. */
@@ -177,12 +226,10 @@ final class RedisPipeline {
         }
 
         private void next() {
-            List<Pending> batch;
             synchronized (this) {
                 inFlight--;
-                batch = takeBatch();
             }
-            send(batch);
+            sendSoon();
         }
     }
 }

@@ -95,6 +95,21 @@ class RedisPipelineTest {
     }
 
     @Test
+    void givenRoomForManyBatches_thenCommandsOfOneEventLoopTurnStillLeaveTogether() {
+        List<Integer> batches = new CopyOnWriteArrayList<>();
+        RedisPipeline pipeline = new RedisPipeline(() -> redis, 32, 64, batches::add);
+
+        List<String> answers = burst(pipeline, 100, i -> echo(pipeline, "turn-" + i));
+
+        assertThat(answers).hasSize(100);
+        for (int i = 0; i < answers.size(); i++) {
+            assertThat(answers.get(i)).isEqualTo("turn-" + i);
+        }
+        // Not one write per command while the depth has room: the turn's 100 fill batches.
+        assertThat(batches).containsExactly(64, 36);
+    }
+
+    @Test
     void givenScriptMissingFromRedis_thenEveryBatchedCallerRecovers() throws Exception {
         RedisPipeline pipeline = new RedisPipeline(() -> redis, 1, 128, b -> { });
         LuaScript script = LuaScript.of("return 'script-' .. ARGV[1]");
