@@ -18,15 +18,17 @@
 -- A rack's keys are "<swarm prefix>rack:<region>/<zone>/<rack>" (sorted set by join time) and
 -- the same with ":records" appended (hash of records).
 -- ARGV: 1 now (ms), 2 event, 3 peer key, 4 left, 5 origin (0|1), 6 the record's tail as the
---   tracker wrote it: "port,ip,region,zone,rack", 7 sample size (numwant + 1), 8 "1" when the
---   tracker reads "seniors" itself with a plain HVALS right after this script (it expects the
---   peer to be a candidate), else "0"
+--   tracker wrote it: "port,ip,region,zone,rack", 7 sample size (numwant + 1), 8 what the
+--   tracker reads itself right after this script, two flags ("1" or "0"): first, "seniors"
+--   with a plain HVALS (it expects the peer to be a candidate); second, the peer's whole rack
+--   with a plain HVALS (it expects the rack to be no larger than the sample), so that the
+--   script need not name the rack's candidates
 -- Returns {-1} when the info-hash is not registered, else
 --   {1, size, seeds, peers, downloaded, self record or false, seniors, rack top}
 -- where seniors (records, or false) is there for candidates and origins (1 instead of the records
 -- when the tracker's own read after the script holds them), and rack top (records,
 -- or false) names the rack's candidates when the rack is larger than the sample the tracker
--- reads. A peer record is "key,joined,progress,left,lastSeen,origin,port,ip,region,zone,rack".
+-- reads (never when the tracker reads the whole rack). A peer record is "key,joined,progress,left,lastSeen,origin,port,ip,region,zone,rack".
 
 local torrent, peers, seeds, seniors, racks = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local meta = redis.call('HMGET', torrent, 'size', 'maintainedAt', 'downloaded', 'maintainCursor')
@@ -232,7 +234,8 @@ local seniorView, rackTop = false, false
 local candidate = origin == '1' and not RANDOM
 if origin ~= '1' and not RANDOM then
   candidate = redis.call('ZRANK', rk, pk) < senior
-  if (rackSize or redis.call('ZCARD', rk)) > tonumber(ARGV[7]) then
+  if string.byte(ARGV[8], 2) ~= 49
+      and (rackSize or redis.call('ZCARD', rk)) > tonumber(ARGV[7]) then
     rackTop = redis.call('HMGET', records, unpack(redis.call('ZRANGE', rk, '0', LAST_CANDIDATE)))
   end
 end
@@ -246,7 +249,7 @@ if candidate then
   if many <= most then
     -- Records read here cross Lua twice (into a table, out in the reply): read beside the script
     -- they cost Redis one reply.
-    if ARGV[8] == '1' then
+    if string.byte(ARGV[8]) == 49 then -- '1'
       seniorView = 1
     else
       seniorView = redis.call('HVALS', seniors)

@@ -31,6 +31,12 @@ public class SwarmStore {
     /** Announces sent to Redis in one write at most. */
     private static final int MAX_BATCH = 128;
 
+    /**
+     * The script's eighth argument: whether "seniors" and whether the whole rack are read
+     * beside it, indexed by 2 * seniors + rack.
+     */
+    private static final String[] BESIDE = {"00", "01", "10", "11"};
+
     /** Commands of one announce at most: the script, the rack's read, the seniors' read. */
     private static final int COMMANDS_PER_ANNOUNCE = 3;
 
@@ -86,9 +92,6 @@ public class SwarmStore {
         int swarm = a.infoHash().hashCode();
         boolean seniorsBeside = !randomView && !stopped
                 && candidates.get(swarm, a.peerId().hashCode());
-        List<String> args = List.of(Long.toString(nowMillis), a.event().label(), peerKey,
-                Long.toString(a.left()), a.origin() ? "1" : "0", tail, count,
-                seniorsBeside ? "1" : "0");
         // The peer's rack (or, for the random policy, the swarm) is read by a plain command in
         // the same write as the script: no record passes through Lua on the common path.
         // Answers come in order: the script's first, then the rack's, then "seniors".
@@ -96,9 +99,13 @@ public class SwarmStore {
         int rackAt = readRack ? 1 : -1;
         int seniorsAt = seniorsBeside ? (readRack ? 2 : 1) : -1;
         // A rack no larger than the sample is read whole, values only: half the reply of
-        // HRANDFIELD ... WITHVALUES, whose fields the records repeat.
+        // HRANDFIELD ... WITHVALUES, whose fields the records repeat; all its candidates are
+        // then in the read, and the script need not name them.
         int rack = a.location().hashCode();
         boolean wholeRack = readRack && !randomView && !largeRacks.get(swarm, rack);
+        List<String> args = List.of(Long.toString(nowMillis), a.event().label(), peerKey,
+                Long.toString(a.left()), a.origin() ? "1" : "0", tail, count,
+                BESIDE[(seniorsBeside ? 2 : 0) + (wholeRack ? 1 : 0)]);
         String peers = keys.peers();
         String seniors = keys.seniors();
         String rackKey = keys.rack(a.location());
@@ -124,7 +131,9 @@ public class SwarmStore {
                         // rack's top comes when the rack is larger than the sample.
                         candidates.set(swarm, a.peerId().hashCode(), r.get(0).get(6) != null);
                         if (readRack) {
-                            largeRacks.set(swarm, rack, r.get(0).get(7) != null);
+                            largeRacks.set(swarm, rack, wholeRack
+                                    ? r.get(rackAt).size() > Math.max(sample, 1)
+                                    : r.get(0).get(7) != null);
                         }
                     }
                     return snapshot;
