@@ -3,8 +3,10 @@ package io.rackswarm.core.handout;
 import io.rackswarm.core.topology.Tier;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,27 +35,34 @@ public final class Representatives {
     public static Representatives of(Collection<PeerState> peers, HandoutSettings settings,
             long nowMillis) {
         Representatives reps = new Representatives();
+        // Sorted once, so that every group's members come in order of seniority; each tier
+        // keeps the order for the next by filtering, not by sorting again.
         List<PeerState> members = new ArrayList<>(peers);
+        members.sort(PeerState.BY_SENIORITY);
         for (Tier tier : Tier.values()) {
-            // Sorted once per tier, so that every group's members come in order of seniority.
-            members.sort(PeerState.BY_SENIORITY);
             Map<String, List<PeerState>> groups = new LinkedHashMap<>();
             for (PeerState p : members) {
                 groups.computeIfAbsent(p.location().groupKey(tier), k -> new ArrayList<>()).add(p);
             }
             Map<String, List<PeerState>> chosen = new LinkedHashMap<>();
             Set<String> keys = new HashSet<>();
-            List<PeerState> next = new ArrayList<>();
+            Set<PeerState> all = Collections.newSetFromMap(new IdentityHashMap<>());
             for (Map.Entry<String, List<PeerState>> group : groups.entrySet()) {
                 List<PeerState> picked = pick(group.getValue(), settings, nowMillis);
                 chosen.put(group.getKey(), picked);
                 for (PeerState p : picked) {
                     keys.add(p.key());
+                    all.add(p);
                 }
-                next.addAll(picked);
             }
             reps.byTier.put(tier, chosen);
             reps.keysByTier.put(tier, keys);
+            List<PeerState> next = new ArrayList<>(all.size());
+            for (PeerState p : members) {
+                if (all.contains(p)) {
+                    next.add(p);
+                }
+            }
             members = next;
         }
         return reps;

@@ -47,13 +47,13 @@ final class PeerRecord {
         long left = number(stored, commas[2] + 1, commas[3]);
         long lastSeen = number(stored, commas[3] + 1, commas[4]);
         boolean origin = stored[commas[4] + 1] == '1';
-        int port = (int) number(stored, commas[5] + 1, commas[6]);
+        long port = number(stored, commas[5] + 1, commas[6]);
         String ip = ascii(stored, commas[6] + 1, commas[7]);
         if ((joined | progress | left | lastSeen | port) < 0 || port > 65535) {
             throw corrupt(stored, from, to);
         }
         Location location = location(ascii(stored, commas[7] + 1, to));
-        return new PeerState(key, PeerEndpoint.of(ip, port), location, left, joined, lastSeen,
+        return new PeerState(key, PeerEndpoint.of(ip, (int) port), location, left, joined, lastSeen,
                 progress, origin);
     }
 
@@ -66,17 +66,20 @@ final class PeerRecord {
      * ({@code left} may be as large as a client says); -1 for anything else.
      */
     private static long number(byte[] b, int from, int to) {
-        if (to <= from || to - from > 19) {
+        int digits = to - from;
+        if (digits <= 0 || digits > 19) {
             return -1;
         }
         long v = 0;
         for (int i = from; i < to; i++) {
             int d = b[i] - '0';
-            if (d < 0 || d > 9 || v > (Long.MAX_VALUE - d) / 10) {
+            if (d < 0 || d > 9) {
                 return -1;
             }
             v = v * 10 + d;
         }
+        // No division per digit: 19 digits stay below 2^64, so a value past Long.MAX_VALUE
+        // (only 19 digits can be) shows as negative.
         return v;
     }
 

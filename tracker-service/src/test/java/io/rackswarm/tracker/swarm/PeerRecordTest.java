@@ -68,7 +68,9 @@ class PeerRecordTest {
     @ValueSource(strings = {"", "k,1,1,0,2,0,443,10.0.0.1,eu,z", "k,1,1,0,2,0,70000,10.0.0.1,eu,z,r", "k,1,x,0,2,0,443,10.0.0.1,eu,z,r",
         "k,,1,0,2,0,443,10.0.0.1,eu,z,r", "k,1,1,-5,2,0,443,10.0.0.1,eu,z,r",
         "k,1,1,9223372036854775808,2,0,443,10.0.0.1,eu,z,r",
-        "k,1,1,12345678901234567890,2,0,443,10.0.0.1,eu,z,r"})
+        "k,1,1,12345678901234567890,2,0,443,10.0.0.1,eu,z,r",
+        "k,1,1,9999999999999999999,2,0,443,10.0.0.1,eu,z,r",
+        "k,1,1,0,2,0,4294967739,10.0.0.1,eu,z,r"})
     void givenCorruptRecord_thenItIsRefusedByName(String record) {
         assertThatThrownBy(() -> parse(record)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("corrupt peer record");
