@@ -157,9 +157,15 @@ if old then
   finished = left == 0 and ol > 0
 end
 if finished then
-  downloaded = redis.call('HINCRBY', torrent, 'downloaded', 1)
-  redis.call('HSETNX', torrent, 'firstCompleted', nowS)
-  redis.call('HSET', torrent, 'lastCompleted', nowS)
+  -- One write: the count read above, plus one; the first completion is the one that finds no
+  -- count yet (both fields are only ever written here, together).
+  downloaded = tostring(tonumber(downloaded) + 1)
+  if meta[3] then
+    redis.call('HSET', torrent, 'downloaded', downloaded, 'lastCompleted', nowS)
+  else
+    redis.call('HSET', torrent, 'downloaded', downloaded, 'firstCompleted', nowS,
+      'lastCompleted', nowS)
+  end
 end
 
 -- The counters; they also tell when the seeds set or the peers hash was just created by this

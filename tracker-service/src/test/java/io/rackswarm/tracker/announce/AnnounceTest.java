@@ -127,6 +127,30 @@ class AnnounceTest extends RegisteredSwarm {
                 .body("leechers", org.hamcrest.Matchers.is(1));
     }
 
+    private io.restassured.path.json.JsonPath torrentInfo() {
+        return io.restassured.RestAssured.given().header("Authorization", Registrations.admin())
+                .get("/api/v1/torrents/" + ih.hex())
+                .then().statusCode(200).extract().jsonPath();
+    }
+
+    @Test
+    void givenTwoCompletions_thenTheFirstStaysAndTheLastMovesOn() throws Exception {
+        tracker.announce(ih, 1).set("left", "500").send();
+        tracker.announce(ih, 2).set("left", "500").send();
+        tracker.announce(ih, 1).set("event", "completed").set("left", "0").send();
+        io.restassured.path.json.JsonPath first = torrentInfo();
+        long firstCompleted = first.getLong("firstCompleted");
+        assertThat(first.getLong("lastCompleted")).isEqualTo(firstCompleted);
+        assertThat(first.getInt("downloaded")).isEqualTo(1);
+
+        Thread.sleep(5);
+        tracker.announce(ih, 2).set("left", "0").send();
+        io.restassured.path.json.JsonPath second = torrentInfo();
+        assertThat(second.getInt("downloaded")).isEqualTo(2);
+        assertThat(second.getLong("firstCompleted")).isEqualTo(firstCompleted);
+        assertThat(second.getLong("lastCompleted")).isGreaterThan(firstCompleted);
+    }
+
     @Test
     void givenSeedAnnouncing_thenItIsNotToldAboutOtherSeeds() {
         tracker.announce(ih, 1).set("left", "0").send();
