@@ -4,8 +4,8 @@
 # judged without the noise of a shared machine. A deterministic workload (SWARMS swarms x 100
 # peers, 10 racks, a quarter of the announces from seeds; each announce is the script plus the
 # plain HVALS of the peer's rack (never larger than the sample here) and, for a peer the tracker
-# expects to be a representative candidate, the plain HVALS of "seniors", as the tracker sends
-# them) runs against
+# expects to be a representative candidate, the plain HVALS of "seniors", then the plain SCARD
+# and HLEN of the counts, as the tracker sends them) runs against
 #   - tracker-service's announce.lua, and
 #   - e2e/bench/minimal-announce.lua, the floor: registration check and one HSET, no topology,
 # side by side, each in a fresh redis-server under callgrind.
@@ -72,6 +72,10 @@ with open(path, "w") as f:
         f.write(cmd("HVALS", rk + ":records"))
         if beside:
             f.write(cmd("HVALS", k("seniors")))
+        if hints:
+            # The tracker's plain counts after the script; the minimal script is no tracker.
+            f.write(cmd("SCARD", k("seeds")))
+            f.write(cmd("HLEN", k("peers")))
         if p not in members:
             members.append(p)
         seen.add((h, p))

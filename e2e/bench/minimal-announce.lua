@@ -8,4 +8,4 @@ end
 local rec = ARGV[3] .. ',' .. ARGV[1] .. ',' .. ARGV[1] .. ',' .. ARGV[4] .. ',' .. ARGV[1]
   .. ',' .. ARGV[5] .. ',' .. ARGV[6]
 redis.call('HSET', KEYS[2], ARGV[3], rec)
-return {1, tonumber(meta[1]), 0, 1, tonumber(meta[2] or '0'), rec, false, false}
+return {1, meta[1], meta[2] or '0', rec, false, false}

@@ -24,11 +24,14 @@
 --   with a plain HVALS (it expects the rack to be no larger than the sample), so that the
 --   script need not name the rack's candidates
 -- Returns {-1} when the info-hash is not registered, else
---   {1, size, seeds, peers, downloaded, self record or false, seniors, rack top}
--- where seniors (records, or false) is there for candidates and origins (1 instead of the records
--- when the tracker's own read after the script holds them), and rack top (records,
--- or false) names the rack's candidates when the rack is larger than the sample the tracker
--- reads (never when the tracker reads the whole rack). A peer record is "key,joined,progress,left,lastSeen,origin,port,ip,region,zone,rack".
+--   {1, size, downloaded, self record or false, seniors, rack top}
+-- where seniors (records, or false) is there for candidates and origins (1 instead of the
+-- records when the tracker's own read after the script holds them), and rack top (records, or
+-- false) names the rack's candidates when the rack is larger than the sample the tracker reads
+-- (never when the tracker reads the whole rack). A peer record is
+-- "key,joined,progress,left,lastSeen,origin,port,ip,region,zone,rack".
+-- The tracker counts seeds and peers itself, with a plain SCARD and HLEN written after this
+-- script: from Lua, each would cost Redis a conversion of its arguments and of its reply.
 
 local torrent, peers, seeds, seniors, racks = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local meta = redis.call('HMGET', torrent, 'size', 'maintainedAt', 'downloaded', 'maintainCursor')
@@ -168,25 +171,11 @@ if finished then
   end
 end
 
--- The counters; they also tell when the seeds set or the peers hash was just created by this
--- announce and needs its expiry (a key that holds more than one member already has one).
-local function counts()
-  local s, n = redis.call('SCARD', seeds), redis.call('HLEN', peers)
-  if s == 1 then
-    redis.call('EXPIRE', seeds, keyTtl)
-  end
-  if n == 1 then
-    redis.call('EXPIRE', peers, keyTtl)
-  end
-  return s, n, downloaded
-end
-
 if event == 'stopped' then
   if old then
     remove(pk, old)
   end
-  local s, n, d = counts()
-  return {1, size, s, n, d, false, false, false}
+  return {1, size, downloaded, false, false, false}
 end
 
 local rk, records = KEYS[7], KEYS[6]
@@ -209,8 +198,11 @@ end
 
 local rec = pk .. ',' .. joined .. ',' .. progress .. ',' .. leftS .. ',' .. nowS .. ',' .. place
 -- Keys that appear between two maintenance runs get their expiry at once, so that nothing
--- outlives a swarm that goes quiet: a key is new when it holds one member after the write.
-redis.call('HSET', peers, pk, rec)
+-- outlives a swarm that goes quiet: a key may be new when this write added its member (for a
+-- sorted set, when it holds one member after the write).
+if redis.call('HSET', peers, pk, rec) == 1 then
+  redis.call('EXPIRE', peers, keyTtl)
+end
 local rackSize
 if origin ~= '1' then
   redis.call('HSET', records, pk, rec)
@@ -228,7 +220,9 @@ if origin ~= '1' then
 end
 local wasSeed = old and ol == 0
 if left == 0 and not wasSeed then
-  redis.call('SADD', seeds, pk)
+  if redis.call('SADD', seeds, pk) == 1 then
+    redis.call('EXPIRE', seeds, keyTtl)
+  end
 elseif left > 0 and wasSeed then
   redis.call('SREM', seeds, pk)
 end
@@ -269,5 +263,4 @@ if candidate then
   end
 end
 
-local s, n, d = counts()
-return {1, size, s, n, d, rec, seniorView, rackTop}
+return {1, size, downloaded, rec, seniorView, rackTop}

@@ -37,8 +37,11 @@ public class SwarmStore {
      */
     private static final String[] BESIDE = {"00", "01", "10", "11"};
 
-    /** Commands of one announce at most: the script, the rack's read, the seniors' read. */
-    private static final int COMMANDS_PER_ANNOUNCE = 3;
+    /**
+     * Commands of one announce at most: the script, the rack's read, the seniors' read and the
+     * two counts.
+     */
+    private static final int COMMANDS_PER_ANNOUNCE = 5;
 
     private final Redis redis;
     private final RedisPipeline pipeline;
@@ -110,7 +113,7 @@ public class SwarmStore {
         String seniors = keys.seniors();
         String rackKey = keys.rack(a.location());
         String rackRecords = SwarmKeys.rackRecords(rackKey);
-        List<Request> reads = new ArrayList<>(2);
+        List<Request> reads = new ArrayList<>(COMMANDS_PER_ANNOUNCE - 1);
         if (readRack) {
             metrics.rackRead(wholeRack);
             reads.add(wholeRack ? Request.cmd(Command.HVALS).arg(rackRecords)
@@ -120,20 +123,24 @@ public class SwarmStore {
         if (seniorsBeside) {
             reads.add(Request.cmd(Command.HVALS).arg(seniors));
         }
+        // The counts after this announce, read plainly: from Lua they would cost Redis more.
+        int countsAt = 1 + reads.size();
+        reads.add(Request.cmd(Command.SCARD).arg(keys.seeds()));
+        reads.add(Request.cmd(Command.HLEN).arg(peers));
         LuaScript script = randomView ? randomScript : topologyScript;
         return script.runWith(pipeline, List.of(keys.torrent(), peers, keys.seeds(), seniors,
                 keys.racks(), rackRecords, rackKey), args, reads)
                 .map(r -> {
                     SwarmSnapshot snapshot = snapshot(a.infoHash(), r, rackAt, wholeRack,
-                            seniorsAt, nowMillis - config.peerTtl().toMillis());
+                            seniorsAt, countsAt, nowMillis - config.peerTtl().toMillis());
                     if (!randomView) {
                         // A view (records, or 1 when read beside) comes for candidates only; the
                         // rack's top comes when the rack is larger than the sample.
-                        candidates.set(swarm, a.peerId().hashCode(), r.get(0).get(6) != null);
+                        candidates.set(swarm, a.peerId().hashCode(), r.get(0).get(4) != null);
                         if (readRack) {
                             largeRacks.set(swarm, rack, wholeRack
                                     ? r.get(rackAt).size() > Math.max(sample, 1)
-                                    : r.get(0).get(7) != null);
+                                    : r.get(0).get(5) != null);
                         }
                     }
                     return snapshot;
@@ -146,23 +153,24 @@ public class SwarmStore {
      * @param rackAt where the plain read of the rack (or swarm) is among the responses, or -1
      * @param wholeRack whether that read is an HVALS (values only) rather than an HRANDFIELD
      * @param seniorsAt where the plain read of "seniors" is, or -1
+     * @param countsAt where the seeds' count is, the peers' count after it
      */
     private SwarmSnapshot snapshot(InfoHash infoHash, List<Response> responses, int rackAt,
-            boolean wholeRack, int seniorsAt, long expiredBefore) {
+            boolean wholeRack, int seniorsAt, int countsAt, long expiredBefore) {
         Response r = responses.get(0);
         if (r.get(0).toLong() < 0) {
             throw new UnregisteredTorrentException(infoHash);
         }
         long size = r.get(1).toLong();
-        long seeds = r.get(2).toLong();
-        long peers = r.get(3).toLong();
-        long downloaded = r.get(4).toLong();
-        Response selfRecord = r.get(5);
+        long downloaded = r.get(2).toLong();
+        long seeds = responses.get(countsAt).toLong();
+        long peers = responses.get(countsAt + 1).toLong();
+        Response selfRecord = r.get(3);
         if (selfRecord == null) {
             return new SwarmSnapshot(null, seeds, peers - seeds, downloaded);
         }
         PeerState self = parse(selfRecord);
-        Response seniors = r.get(6);
+        Response seniors = r.get(4);
         if (seniors != null && seniors.type() == ResponseType.NUMBER) {
             // The script left the view to the read beside it.
             seniors = responses.get(seniorsAt);
@@ -172,7 +180,7 @@ public class SwarmStore {
         } else if (seniorsAt >= 0) {
             metrics.seniorsRead("wasted");
         }
-        Response rackTop = r.get(7);
+        Response rackTop = r.get(5);
         // A peer may come twice when there is more than the rack's view (a rack's candidates are
         // also in "seniors"); the rack's view alone holds each peer once.
         View view = new View(expiredBefore, seniors != null || rackTop != null);
