@@ -105,9 +105,6 @@ final class RedisPipeline {
         /** Whether a send is already due at the end of the loop's current turn. */
         private boolean due;
 
-        Lane(Context loop) {
-            this.loop = loop;
-        }
         /**
          * This lane's own client and connection, made on its thread: a Vert.x Redis client
          * reads all its connections on the event loop it was created on, so a shared client
@@ -115,6 +112,10 @@ final class RedisPipeline {
          */
         private Redis client;
         private Future<RedisConnection> connection;
+
+        Lane(Context loop) {
+            this.loop = loop;
+        }
 
         private Future<List<Response>> write(List<Request> requests) {
             return connection().compose(c -> requests.size() == 1

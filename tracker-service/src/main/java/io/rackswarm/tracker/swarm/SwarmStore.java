@@ -86,7 +86,8 @@ public class SwarmStore {
             boolean randomView) {
         SwarmKeys keys = new SwarmKeys(config.keyPrefix(), a.infoHash());
         String peerKey = a.peerId().hex();
-        String count = Integer.toString(Math.max(sample, 1));
+        int sampleSize = Math.max(sample, 1);
+        String count = Integer.toString(sampleSize);
         String tail = a.endpoint().port() + "," + a.endpoint().ip() + ","
                 + a.location().region() + "," + a.location().zone() + "," + a.location().rack();
         boolean stopped = a.event() == Announcement.Event.STOPPED;
@@ -97,7 +98,8 @@ public class SwarmStore {
                 && candidates.get(swarm, a.peerId().hashCode());
         // The peer's rack (or, for the random policy, the swarm) is read by a plain command in
         // the same write as the script: no record passes through Lua on the common path.
-        // Answers come in order: the script's first, then the rack's, then "seniors".
+        // Answers come in order: the script's first, then the rack's, then "seniors", then the
+        // counts.
         boolean readRack = !stopped && (randomView || !a.origin());
         int rackAt = readRack ? 1 : -1;
         int seniorsAt = seniorsBeside ? (readRack ? 2 : 1) : -1;
@@ -139,7 +141,7 @@ public class SwarmStore {
                         candidates.set(swarm, a.peerId().hashCode(), r.get(0).get(4) != null);
                         if (readRack) {
                             largeRacks.set(swarm, rack, wholeRack
-                                    ? r.get(rackAt).size() > Math.max(sample, 1)
+                                    ? r.get(rackAt).size() > sampleSize
                                     : r.get(0).get(5) != null);
                         }
                     }
