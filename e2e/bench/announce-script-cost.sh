@@ -19,10 +19,10 @@ SWARMS=${SWARMS:-200}
 bin/install-deps valgrind python3
 . e2e/bench/lib.sh
 
-workload() { # sha file count seed hints(1|0)
+workload() { # call ("FCALL name" or "EVALSHA sha") file count seed hints(1|0)
   python3 - "$@" "$SWARMS" <<'PY'
 import hashlib, random, sys
-sha, path, n, seed, hints, swarms = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "1", int(sys.argv[6])
+call, path, n, seed, hints, swarms = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "1", int(sys.argv[6])
 peers, racks, zones = 100, 10, 2
 rnd = random.Random(seed)
 def cmd(*a):
@@ -65,7 +65,7 @@ with open(path, "w") as f:
         rk = k("rack:") + "eu/%s/%s" % (zone, rack)
         members = order.setdefault((h, p % racks), [])
         beside = hints and (h, p) in seen and p in members[:3]
-        f.write(cmd("EVALSHA", sha, 7, k("torrent"), k("peers"), k("seeds"), k("seniors"),
+        f.write(cmd(*call.split(" "), 7, k("torrent"), k("peers"), k("seeds"), k("seniors"),
                     k("racks"), rk + ":records", rk, now, "none", "%040x" % (p * 1000003),
                     left, "0", "%d,127.0.0.1,eu,%s,%s" % (10000 + p, zone, rack), 51,
                     ("1" if beside else "0") + "1"))
@@ -91,17 +91,25 @@ cost() { # script -> instructions per announce of the measured part
     --latency-tracking no > "$work/valgrind.log" 2>&1 &
   local vg=$!
   for _ in $(seq 1 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.3; done
-  local sha
+  local call settings
   # The tracker's settings as it puts them in front of announce.lua (AnnounceScript), for the
-  # tracker's defaults; the minimal script ignores them.
-  sha=$( (echo "local PEER_TTL, KEY_TTL, MAINTAIN_EVERY, CANDIDATES, LAST_CANDIDATE," \
-    "MOST_SENIORS, RANDOM = 45000, '150', 15000, 3, '2', 3136, false"; cat "$script") \
-    | redis-cli -p "$port" -x script load)
+  # tracker's defaults; the minimal script ignores them. The tracker loads announce.lua as a
+  # Redis Function (RedisFunction); the minimal script runs as FloorTracker runs it, by EVALSHA.
+  settings="local PEER_TTL, KEY_TTL, MAINTAIN_EVERY, CANDIDATES, LAST_CANDIDATE, MOST_SENIORS,"
+  settings+=" RANDOM = 45000, '150', 15000, 3, '2', 3136, false"
+  if grep -q '^local function announce(KEYS, ARGV)' "$script"; then
+    (echo "#!lua name=rackswarm_cost"; echo "$settings"; cat "$script"
+      echo "redis.register_function('rackswarm_announce_cost', announce)") > "$work/library.lua"
+    redis-cli -p "$port" -x function load replace < "$work/library.lua" > /dev/null
+    call="FCALL rackswarm_announce_cost"
+  else
+    call="EVALSHA $( (echo "$settings"; cat "$script") | redis-cli -p "$port" -x script load)"
+  fi
   # The minimal script is no tracker: it gets no hints and no plain read of "seniors".
   local hints=1
   [ "$(basename "$script")" = minimal-announce.lua ] && hints=0
-  workload "$sha" "$work/fill.resp" "$N" 1 "$hints"
-  workload "$sha" "$work/measure.resp" "$N" 2 "$hints"
+  workload "$call" "$work/fill.resp" "$N" 1 "$hints"
+  workload "$call" "$work/measure.resp" "$N" 2 "$hints"
   redis-cli -p "$port" --pipe < "$work/fill.resp" > "$work/fill.log" 2>&1
   callgrind_control -i on "$vg" > /dev/null 2>&1
   redis-cli -p "$port" --pipe < "$work/measure.resp" > "$work/measure.log" 2>&1

@@ -1,15 +1,20 @@
 -- One announce: check registration, store the peer, keep counters and the timeline, and return
 -- what the handout policy needs beyond the peer's own rack. The tracker reads the rack itself
--- with a plain HRANDFIELD sent in the same write as this script, so the common answer (a rack
--- member re-announcing) moves no records through Lua at all. Expired peers are purged and key
--- expiries refreshed only every maintenance interval.
+-- with a plain HVALS or HRANDFIELD sent in the same write as this call, so the common answer (a
+-- rack member re-announcing) moves no records through Lua at all. Expired peers are purged and
+-- key expiries refreshed only every maintenance interval.
 --
--- The tracker puts its settings in front of this text when it loads the script (see
--- AnnounceScript): PEER_TTL (ms), KEY_TTL (s, a string), MAINTAIN_EVERY (ms), CANDIDATES
--- (representatives + 1 per rack) and LAST_CANDIDATE (CANDIDATES - 1, a string), MOST_SENIORS
--- (records read from "seniors" at most) and RANDOM (true for the random policy: no
--- representatives). Every argument costs Redis a Lua string on every call; settings cost nothing
--- there. Values handed to redis.call are strings: Redis prints a Lua number with snprintf.
+-- This text defines announce(KEYS, ARGV). The tracker loads it as a Redis Function library that
+-- registers announce (see RedisFunction): Redis then makes the helpers below once, when it loads
+-- the library, instead of on every call as it would for a script run by EVALSHA. Where a node
+-- lacks the library, the same text runs as a script that ends by calling announce.
+--
+-- The tracker puts its settings in front of this text when it loads it (see AnnounceScript):
+-- PEER_TTL (ms), KEY_TTL (s, a string), MAINTAIN_EVERY (ms), CANDIDATES (representatives + 1
+-- per rack) and LAST_CANDIDATE (CANDIDATES - 1, a string), MOST_SENIORS (records read from
+-- "seniors" at most) and RANDOM (true for the random policy: no representatives). Every
+-- argument costs Redis a Lua string on every call; settings cost nothing there. Values handed to
+-- redis.call are strings: Redis prints a Lua number with snprintf.
 --
 -- KEYS (all hash-tagged by info-hash, so a swarm lives in one Redis Cluster slot):
 --   1 torrent (registration, counters, timeline), 2 peers (key -> record), 3 seeds,
@@ -31,25 +36,11 @@
 -- (never when the tracker reads the whole rack). A peer record is
 -- "key,joined,progress,left,lastSeen,origin,port,ip,region,zone,rack".
 -- The tracker counts seeds and peers itself, with a plain SCARD and HLEN written after this
--- script: from Lua, each would cost Redis a conversion of its arguments and of its reply.
+-- call: from Lua, each would cost Redis a conversion of its arguments and of its reply.
 
-local torrent, peers, seeds, seniors, racks = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local meta = redis.call('HMGET', torrent, 'size', 'maintainedAt', 'downloaded', 'maintainCursor')
-local size = meta[1]
-if not size then
-  return {-1}
-end
-
--- Numbers that only travel into records stay strings: Lua formats numbers with printf.
-local nowS = ARGV[1]
-local now = tonumber(nowS)
-local event, pk, leftS, origin, tail = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-local left = tonumber(leftS)
--- Size and downloaded travel back as Redis sent them (strings): the tracker reads numbers from
--- either, and Lua's tonumber costs two strtod calls.
-local downloaded = meta[3] or '0'
-local senior = CANDIDATES
-local keyTtl = KEY_TTL
+-- The swarm's keys, set at the start of every call (Redis runs one call at a time), so that
+-- the helpers below are made once, when Redis loads the library, and not on every call.
+local torrent, peers, seeds, seniors, racks
 
 -- Joined, progress, left (a number), and origin and tail (as one string: whether the peer stays
 -- in its group is one comparison) of a stored record.
@@ -80,7 +71,7 @@ local function promote(rk)
   end
   if #fields > 0 then
     redis.call('HSET', seniors, unpack(fields))
-    redis.call('EXPIRE', seniors, keyTtl)
+    redis.call('EXPIRE', seniors, KEY_TTL)
   end
 end
 
@@ -110,37 +101,39 @@ end
 -- a larger swarm is walked with HSCAN over several announces (the cursor stays in the torrent
 -- hash), and the run counts as done only when the walk is complete.
 local MAX_SCAN, MAX_SCAN_S = 1000, '1000'
-if not meta[2] or now - tonumber(meta[2]) > MAINTAIN_EVERY then
-  local cutoff = now - PEER_TTL
-  -- Records carry their key, and only the last-seen time of each is needed: one capture per
-  -- record, the full parse only for the few that go.
-  local function purge(rec)
-    local member, seen = string.match(rec, '^([^,]*),[^,]*,[^,]*,[^,]*,(%d+)')
-    if tonumber(seen) < cutoff then
-      remove(member, rec)
-    end
+
+-- Records carry their key, and only the last-seen time of each is needed: one capture per
+-- record, the full parse only for the few that go.
+local function purge(rec, cutoff)
+  local member, seen = string.match(rec, '^([^,]*),[^,]*,[^,]*,[^,]*,(%d+)')
+  if tonumber(seen) < cutoff then
+    remove(member, rec)
   end
+end
+
+local function maintain(meta, now, nowS)
+  local cutoff = now - PEER_TTL
   local cursor = '0'
   if meta[4] or redis.call('HLEN', peers) > MAX_SCAN then
     local page = redis.call('HSCAN', peers, meta[4] or '0', 'COUNT', MAX_SCAN_S)
     cursor = page[1]
     for i = 2, #page[2], 2 do
-      purge(page[2][i])
+      purge(page[2][i], cutoff)
     end
   else
     for _, rec in ipairs(redis.call('HVALS', peers)) do
-      purge(rec)
+      purge(rec, cutoff)
     end
   end
   if cursor ~= '0' then
     redis.call('HSET', torrent, 'maintainCursor', cursor)
   else
     for _, k in ipairs({peers, seeds, seniors, racks}) do
-      redis.call('EXPIRE', k, keyTtl)
+      redis.call('EXPIRE', k, KEY_TTL)
     end
     for _, k in ipairs(redis.call('SMEMBERS', racks)) do
-      redis.call('EXPIRE', k, keyTtl)
-      redis.call('EXPIRE', k .. ':records', keyTtl)
+      redis.call('EXPIRE', k, KEY_TTL)
+      redis.call('EXPIRE', k .. ':records', KEY_TTL)
     end
     redis.call('HSET', torrent, 'maintainedAt', nowS)
     if meta[4] then
@@ -149,118 +142,140 @@ if not meta[2] or now - tonumber(meta[2]) > MAINTAIN_EVERY then
   end
 end
 
--- A download is complete when the tracker sees the peer go from needing bytes to needing none,
--- whatever event carries it (some clients send 'stopped' with left=0 and no 'completed'), or
--- on a 'completed' from a peer it does not know; a repeated 'completed' is not counted again.
-local old = redis.call('HGET', peers, pk)
-local finished = left == 0 and event == 'completed'
-local oj, op, ol, oplace
-if old then
-  oj, op, ol, oplace = parse(old)
-  finished = left == 0 and ol > 0
-end
-if finished then
-  -- One write: the count read above, plus one; the first completion is the one that finds no
-  -- count yet (both fields are only ever written here, together).
-  downloaded = tostring(tonumber(downloaded) + 1)
-  if meta[3] then
-    redis.call('HSET', torrent, 'downloaded', downloaded, 'lastCompleted', nowS)
-  else
-    redis.call('HSET', torrent, 'downloaded', downloaded, 'firstCompleted', nowS,
-      'lastCompleted', nowS)
+local function announce(KEYS, ARGV)
+  torrent, peers, seeds, seniors, racks = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+  local meta = redis.call('HMGET', torrent, 'size', 'maintainedAt', 'downloaded', 'maintainCursor')
+  local size = meta[1]
+  if not size then
+    return {-1}
   end
-end
 
-if event == 'stopped' then
+  -- Numbers that only travel into records stay strings: Lua formats numbers with printf.
+  local nowS = ARGV[1]
+  local now = tonumber(nowS)
+  local event, pk, leftS, origin, tail = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+  local left = tonumber(leftS)
+  -- Size and downloaded travel back as Redis sent them (strings): the tracker reads numbers from
+  -- either, and Lua's tonumber costs two strtod calls.
+  local downloaded = meta[3] or '0'
+
+  if not meta[2] or now - tonumber(meta[2]) > MAINTAIN_EVERY then
+    maintain(meta, now, nowS)
+  end
+
+  -- A download is complete when the tracker sees the peer go from needing bytes to needing none,
+  -- whatever event carries it (some clients send 'stopped' with left=0 and no 'completed'), or
+  -- on a 'completed' from a peer it does not know; a repeated 'completed' is not counted again.
+  local old = redis.call('HGET', peers, pk)
+  local finished = left == 0 and event == 'completed'
+  local oj, op, ol, oplace
   if old then
-    remove(pk, old)
+    oj, op, ol, oplace = parse(old)
+    finished = left == 0 and ol > 0
   end
-  return {1, size, downloaded, false, false, false}
-end
-
-local rk, records = KEYS[7], KEYS[6]
-local place = origin .. ',' .. tail
-local joined, progress = nowS, nowS
-local joinsGroup = true
-if old then
-  joined = oj
-  if left >= ol then
-    progress = op
-  end
-  if oplace ~= place then
-    leaveGroup(oplace, pk)
-  else
-    joinsGroup = false
-  end
-else
-  redis.call('HSETNX', torrent, 'firstStarted', nowS)
-end
-
-local rec = pk .. ',' .. joined .. ',' .. progress .. ',' .. leftS .. ',' .. nowS .. ',' .. place
--- Keys that appear between two maintenance runs get their expiry at once, so that nothing
--- outlives a swarm that goes quiet: a key may be new when this write added its member (for a
--- sorted set, when it holds one member after the write).
-if redis.call('HSET', peers, pk, rec) == 1 then
-  redis.call('EXPIRE', peers, keyTtl)
-end
-local rackSize
-if origin ~= '1' then
-  redis.call('HSET', records, pk, rec)
-  if joinsGroup then
-    redis.call('ZADD', rk, joined, pk)
-    rackSize = redis.call('ZCARD', rk)
-    if rackSize == 1 then
-      redis.call('EXPIRE', rk, keyTtl)
-      redis.call('EXPIRE', records, keyTtl)
-    end
-    if redis.call('SADD', racks, rk) == 1 then
-      redis.call('EXPIRE', racks, keyTtl)
-    end
-  end
-end
-local wasSeed = old and ol == 0
-if left == 0 and not wasSeed then
-  if redis.call('SADD', seeds, pk) == 1 then
-    redis.call('EXPIRE', seeds, keyTtl)
-  end
-elseif left > 0 and wasSeed then
-  redis.call('SREM', seeds, pk)
-end
-
--- A rack's representative candidates are its most senior members. Candidates and origins keep
--- their record in "seniors" fresh and read all of it: the other racks' candidates and the
--- origins.
-local seniorView, rackTop = false, false
-local candidate = origin == '1' and not RANDOM
-if origin ~= '1' and not RANDOM then
-  candidate = redis.call('ZRANK', rk, pk) < senior
-  if string.byte(ARGV[8], 2) ~= 49
-      and (rackSize or redis.call('ZCARD', rk)) > tonumber(ARGV[7]) then
-    rackTop = redis.call('HMGET', records, unpack(redis.call('ZRANGE', rk, '0', LAST_CANDIDATE)))
-  end
-end
-if candidate then
-  redis.call('HSET', seniors, pk, rec)
-  local most = MOST_SENIORS
-  local many = redis.call('HLEN', seniors)
-  if many == 1 then
-    redis.call('EXPIRE', seniors, keyTtl)
-  end
-  if many <= most then
-    -- Records read here cross Lua twice (into a table, out in the reply): read beside the script
-    -- they cost Redis one reply.
-    if string.byte(ARGV[8]) == 49 then -- '1'
-      seniorView = 1
+  if finished then
+    -- One write: the count read above, plus one; the first completion is the one that finds no
+    -- count yet (both fields are only ever written here, together).
+    downloaded = tostring(tonumber(downloaded) + 1)
+    if meta[3] then
+      redis.call('HSET', torrent, 'downloaded', downloaded, 'lastCompleted', nowS)
     else
-      seniorView = redis.call('HVALS', seniors)
-    end
-  else
-    seniorView = {}
-    local flat = redis.call('HRANDFIELD', seniors, tostring(most), 'WITHVALUES')
-    for i = 2, #flat, 2 do
-      seniorView[#seniorView + 1] = flat[i]
+      redis.call('HSET', torrent, 'downloaded', downloaded, 'firstCompleted', nowS,
+        'lastCompleted', nowS)
     end
   end
-end
 
-return {1, size, downloaded, rec, seniorView, rackTop}
+  if event == 'stopped' then
+    if old then
+      remove(pk, old)
+    end
+    return {1, size, downloaded, false, false, false}
+  end
+
+  local rk, records = KEYS[7], KEYS[6]
+  local place = origin .. ',' .. tail
+  local joined, progress = nowS, nowS
+  local joinsGroup = true
+  if old then
+    joined = oj
+    if left >= ol then
+      progress = op
+    end
+    if oplace ~= place then
+      leaveGroup(oplace, pk)
+    else
+      joinsGroup = false
+    end
+  else
+    redis.call('HSETNX', torrent, 'firstStarted', nowS)
+  end
+
+  local rec = pk .. ',' .. joined .. ',' .. progress .. ',' .. leftS .. ',' .. nowS .. ',' .. place
+  -- Keys that appear between two maintenance runs get their expiry at once, so that nothing
+  -- outlives a swarm that goes quiet: a key may be new when this write added its member (for a
+  -- sorted set, when it holds one member after the write).
+  if redis.call('HSET', peers, pk, rec) == 1 then
+    redis.call('EXPIRE', peers, KEY_TTL)
+  end
+  local rackSize
+  if origin ~= '1' then
+    redis.call('HSET', records, pk, rec)
+    if joinsGroup then
+      redis.call('ZADD', rk, joined, pk)
+      rackSize = redis.call('ZCARD', rk)
+      if rackSize == 1 then
+        redis.call('EXPIRE', rk, KEY_TTL)
+        redis.call('EXPIRE', records, KEY_TTL)
+      end
+      if redis.call('SADD', racks, rk) == 1 then
+        redis.call('EXPIRE', racks, KEY_TTL)
+      end
+    end
+  end
+  local wasSeed = old and ol == 0
+  if left == 0 and not wasSeed then
+    if redis.call('SADD', seeds, pk) == 1 then
+      redis.call('EXPIRE', seeds, KEY_TTL)
+    end
+  elseif left > 0 and wasSeed then
+    redis.call('SREM', seeds, pk)
+  end
+
+  -- A rack's representative candidates are its most senior members. Candidates and origins keep
+  -- their record in "seniors" fresh and read all of it: the other racks' candidates and the
+  -- origins.
+  local seniorView, rackTop = false, false
+  local candidate = origin == '1' and not RANDOM
+  if origin ~= '1' and not RANDOM then
+    candidate = redis.call('ZRANK', rk, pk) < CANDIDATES
+    if string.byte(ARGV[8], 2) ~= 49
+        and (rackSize or redis.call('ZCARD', rk)) > tonumber(ARGV[7]) then
+      rackTop = redis.call('HMGET', records, unpack(redis.call('ZRANGE', rk, '0', LAST_CANDIDATE)))
+    end
+  end
+  if candidate then
+    redis.call('HSET', seniors, pk, rec)
+    local most = MOST_SENIORS
+    local many = redis.call('HLEN', seniors)
+    if many == 1 then
+      redis.call('EXPIRE', seniors, KEY_TTL)
+    end
+    if many <= most then
+      -- Records read here cross Lua twice (into a table, out in the reply): read beside the script
+      -- they cost Redis one reply.
+      if string.byte(ARGV[8]) == 49 then -- '1'
+        seniorView = 1
+      else
+        seniorView = redis.call('HVALS', seniors)
+      end
+    else
+      seniorView = {}
+      local flat = redis.call('HRANDFIELD', seniors, tostring(most), 'WITHVALUES')
+      for i = 2, #flat, 2 do
+        seniorView[#seniorView + 1] = flat[i]
+      end
+    end
+  end
+
+  return {1, size, downloaded, rec, seniorView, rackTop}
+end

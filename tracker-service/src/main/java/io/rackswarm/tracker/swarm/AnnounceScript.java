@@ -3,10 +3,11 @@ package io.rackswarm.tracker.swarm;
 import io.rackswarm.tracker.config.TrackerConfig;
 
 /**
- * {@code announce.lua} with the tracker's settings in front of it, as Lua constants. Settings
- * sent as arguments would cost Redis a Lua string each on every announce; written into the
- * script they cost nothing there. Replicas with the same settings load the same script (same
- * SHA-1); a replica with other settings loads its own.
+ * {@code announce.lua} with the tracker's settings in front of it, as Lua constants, run as a
+ * Redis Function. Settings sent as arguments would cost Redis a Lua string each on every
+ * announce; written into the code they cost nothing there. Replicas with the same settings load
+ * the same library (its name is a digest of the code); a replica with other settings loads its
+ * own.
  */
 final class AnnounceScript {
 
@@ -16,14 +17,14 @@ final class AnnounceScript {
     private AnnounceScript() {
     }
 
-    static LuaScript of(TrackerConfig config, boolean random) {
+    static RedisFunction of(TrackerConfig config, boolean random) {
         return of(new Settings(config.peerTtl().toMillis(), 2 * config.peerTtl().toSeconds() + 60,
                 config.peerTtl().toMillis() / 3, config.representatives() + 1,
                 config.rackLimit() * (config.representatives() + 1) + MAX_ORIGINS_READ, random));
     }
 
-    static LuaScript of(Settings s) {
-        return LuaScript.of(s.prologue() + LuaScript.text("/redis/announce.lua"));
+    static RedisFunction of(Settings s) {
+        return RedisFunction.of(s.prologue() + LuaScript.text("/redis/announce.lua"), "announce");
     }
 
     /**

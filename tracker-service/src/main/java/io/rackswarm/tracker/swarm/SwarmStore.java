@@ -46,8 +46,8 @@ public class SwarmStore {
     private final Redis redis;
     private final RedisPipeline pipeline;
     private final TrackerConfig config;
-    private final LuaScript topologyScript;
-    private final LuaScript randomScript;
+    private final RedisFunction topologyAnnounce;
+    private final RedisFunction randomAnnounce;
     /** Peers that were representative candidates at their last announce (HintBits). */
     private final HintBits candidates = new HintBits();
     /** Racks that were larger than the sample read of them at their last announce. */
@@ -71,8 +71,8 @@ public class SwarmStore {
         }, config.redisPipelineDepth(), MAX_BATCH, metrics::redisBatch);
         this.config = config;
         this.metrics = metrics;
-        this.topologyScript = AnnounceScript.of(config, false);
-        this.randomScript = AnnounceScript.of(config, true);
+        this.topologyAnnounce = AnnounceScript.of(config, false);
+        this.randomAnnounce = AnnounceScript.of(config, true);
     }
 
     /**
@@ -129,7 +129,7 @@ public class SwarmStore {
         int countsAt = 1 + reads.size();
         reads.add(Request.cmd(Command.SCARD).arg(keys.seeds()));
         reads.add(Request.cmd(Command.HLEN).arg(peers));
-        LuaScript script = randomView ? randomScript : topologyScript;
+        RedisFunction script = randomView ? randomAnnounce : topologyAnnounce;
         return script.runWith(pipeline, List.of(keys.torrent(), peers, keys.seeds(), seniors,
                 keys.racks(), rackRecords, rackKey), args, reads)
                 .map(r -> {
