@@ -21,17 +21,21 @@ import java.util.List;
  * settings (other code) keep their own beside it. When Redis does not have the function (first
  * use, a restart without persistence, {@code FUNCTION FLUSH}), one load is sent, shared by the
  * calls that missed it meanwhile, and the call is repeated. A call that misses again (in Redis
- * Cluster the load goes to any node, not necessarily the swarm's) and a Redis without Functions
- * (before 7.0) run the same code as a script instead, so every call is answered.
+ * Cluster the load goes to any node, not necessarily the swarm's) runs the same code as a script
+ * instead, so every call is answered. A Redis that refuses the load (before 7.0, or an ACL that
+ * denies {@code FUNCTION}) gets only the script from then on.
  */
 final class RedisFunction {
+
+    private static final org.jboss.logging.Logger LOG =
+            org.jboss.logging.Logger.getLogger(RedisFunction.class);
 
     private final String name;
     private final Request load;
     private final LuaScript script;
     /** The load in flight or last sent: calls that miss the function meanwhile wait for it. */
     private Future<List<Response>> loading;
-    /** Whether Redis refused Functions as an unknown command: then only the script runs. */
+    /** Whether Redis refused the load (no such command, or an ACL): then only the script runs. */
     private volatile boolean unsupported;
 
     private RedisFunction(String code, String entry) {
@@ -74,7 +78,12 @@ final class RedisFunction {
             }
             return load(pipeline).transform(loaded -> {
                 if (loaded.failed()) {
-                    unsupported |= isUnknownCommand(loaded.cause());
+                    if (isRefused(loaded.cause()) && !unsupported) {
+                        unsupported = true;
+                        LOG.warnf("Redis refused to load %s (%s): announces run as a script"
+                                + " (EVALSHA) until this replica restarts", name,
+                                loaded.cause().getMessage());
+                    }
                     return script.runWith(pipeline, keys, args, alongside);
                 }
                 return pipeline.send(group(keys, args, alongside)).recover(again -> isMissing(again)
@@ -112,6 +121,11 @@ final class RedisFunction {
 
     private static boolean isUnknownCommand(Throwable e) {
         return String.valueOf(e.getMessage()).contains("unknown command");
+    }
+
+    /** Redis answered the load with a refusal, not a failure to reach it. */
+    private static boolean isRefused(Throwable e) {
+        return isUnknownCommand(e) || String.valueOf(e.getMessage()).contains("NOPERM");
     }
 
     private static byte[] sha1(String text) {

@@ -137,6 +137,12 @@ class RedisFunctionTest {
 
             assertThat(server.command("FUNCTION", "LIST")).isEmpty();
             assertThat(calls("evalsha") + calls("eval")).isGreaterThanOrEqualTo(50);
+            // Refused once, the load is not tried again: later calls go straight to the script.
+            long loads = calls("function|load");
+            long fcalls = calls("fcall");
+            assertThat(burst(pipeline, function, 20)).isEqualTo(expected("script-", 20));
+            assertThat(calls("function|load")).isEqualTo(loads);
+            assertThat(calls("fcall")).isEqualTo(fcalls);
         } finally {
             limited.close();
             server.command("ACL", "DELUSER", "noload");
