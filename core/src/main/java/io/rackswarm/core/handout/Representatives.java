@@ -3,14 +3,10 @@ package io.rackswarm.core.handout;
 import io.rackswarm.core.topology.Tier;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The representatives of every rack, zone and region of a swarm, derived from peer state alone.
@@ -24,7 +20,6 @@ import java.util.Set;
 public final class Representatives {
 
     private final Map<Tier, Map<String, List<PeerState>>> byTier = new EnumMap<>(Tier.class);
-    private final Map<Tier, Set<String>> keysByTier = new EnumMap<>(Tier.class);
 
     private Representatives() {
     }
@@ -36,31 +31,30 @@ public final class Representatives {
             long nowMillis) {
         Representatives reps = new Representatives();
         // Sorted once, so that every group's members come in order of seniority; each tier
-        // keeps the order for the next by filtering, not by sorting again.
+        // keeps the order for the next by filtering, not by sorting again. Groups hold positions
+        // in that order, so the filter is an array of flags, not a set of peers.
         List<PeerState> members = new ArrayList<>(peers);
         members.sort(PeerState.BY_SENIORITY);
         for (Tier tier : Tier.values()) {
-            Map<String, List<PeerState>> groups = new LinkedHashMap<>();
-            for (PeerState p : members) {
-                groups.computeIfAbsent(p.location().groupKey(tier), k -> new ArrayList<>()).add(p);
+            Map<String, List<Integer>> groups = new LinkedHashMap<>();
+            for (int i = 0; i < members.size(); i++) {
+                groups.computeIfAbsent(members.get(i).location().groupKey(tier),
+                        k -> new ArrayList<>()).add(i);
             }
             Map<String, List<PeerState>> chosen = new LinkedHashMap<>();
-            Set<String> keys = new HashSet<>();
-            Set<PeerState> all = Collections.newSetFromMap(new IdentityHashMap<>());
-            for (Map.Entry<String, List<PeerState>> group : groups.entrySet()) {
-                List<PeerState> picked = pick(group.getValue(), settings, nowMillis);
-                chosen.put(group.getKey(), picked);
-                for (PeerState p : picked) {
-                    keys.add(p.key());
-                    all.add(p);
-                }
+            boolean[] picked = new boolean[members.size()];
+            int count = 0;
+            for (Map.Entry<String, List<Integer>> group : groups.entrySet()) {
+                List<PeerState> picks = pick(members, group.getValue(), settings, nowMillis,
+                        picked);
+                chosen.put(group.getKey(), picks);
+                count += picks.size();
             }
             reps.byTier.put(tier, chosen);
-            reps.keysByTier.put(tier, keys);
-            List<PeerState> next = new ArrayList<>(all.size());
-            for (PeerState p : members) {
-                if (all.contains(p)) {
-                    next.add(p);
+            List<PeerState> next = new ArrayList<>(count);
+            for (int i = 0; i < picked.length; i++) {
+                if (picked[i]) {
+                    next.add(members.get(i));
                 }
             }
             members = next;
@@ -73,35 +67,47 @@ public final class Representatives {
      * cannot, so that a group whose members all wait on the same slow source keeps its links.
      * Stale members never represent a group.
      *
-     * @param members the group, most senior first
+     * @param members the tier's members, most senior first
+     * @param group the positions of one group's members among them, in that order
+     * @param picked marks the members chosen, for the next tier
      */
-    private static List<PeerState> pick(List<PeerState> members, HandoutSettings settings,
-            long nowMillis) {
+    private static List<PeerState> pick(List<PeerState> members, List<Integer> group,
+            HandoutSettings settings, long nowMillis, boolean[] picked) {
         int wanted = settings.representatives();
         long staleAfter = settings.staleAfter().toMillis();
         long stallAfter = settings.stallAfter().toMillis();
-        List<PeerState> picked = new ArrayList<>(wanted);
+        List<PeerState> chosen = new ArrayList<>(wanted);
         // First the healthy (live and progressing), then the stalled (live only).
-        for (int pass = 0; pass < 2 && picked.size() < wanted; pass++) {
-            for (PeerState p : members) {
-                if (picked.size() == wanted) {
+        for (int pass = 0; pass < 2 && chosen.size() < wanted; pass++) {
+            for (int i : group) {
+                if (chosen.size() == wanted) {
                     break;
                 }
+                PeerState p = members.get(i);
                 if (nowMillis - p.lastSeenAtMillis() > staleAfter) {
                     continue;
                 }
                 boolean progressing = p.isSeed()
                         || nowMillis - p.progressAtMillis() <= stallAfter;
                 if (progressing == (pass == 0)) {
-                    picked.add(p);
+                    chosen.add(p);
+                    picked[i] = true;
                 }
             }
         }
-        return picked;
+        return chosen;
     }
 
     public boolean represents(PeerState peer, Tier tier) {
-        return keysByTier.get(tier).contains(peer.key());
+        List<PeerState> group = byTier.get(tier).get(peer.location().groupKey(tier));
+        if (group != null) {
+            for (PeerState p : group) {
+                if (p.key().equals(peer.key())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Representatives at a tier of every group, keyed by group. */
