@@ -4,26 +4,26 @@ import io.rackswarm.core.handout.PeerState;
 import io.rackswarm.core.topology.Location;
 import io.rackswarm.core.torrent.PeerEndpoint;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The stored form of a peer, written by {@code announce.lua}:
  * {@code key,joined,progress,left,lastSeen,origin,port,ip,region,zone,rack}.
  *
- * <p>Every announce reads dozens of records, so parsing avoids regular expressions; locations
- * repeat across peers and are interned.
+ * <p>Every announce reads dozens of records, so parsing avoids regular expressions and reads
+ * each byte once; locations repeat across peers and are interned.
  */
 final class PeerRecord {
 
-    private static final int MAX_INTERNED = 100_000;
-    private static final ConcurrentHashMap<String, Location> LOCATIONS = new ConcurrentHashMap<>();
+    /** Locations read lately, by a hash of their bytes: a view repeats a few racks. */
+    private static final Interned[] LOCATIONS = new Interned[4096];
 
     private PeerRecord() {
     }
 
     /**
-     * A stored record as Redis sent it: the peer's key, a comma, then its fields. Fields are read in place, by offset: only the key, the
-     * IP and the location's lookup key become strings, and all of them are ASCII.
+     * A stored record as Redis sent it: the peer's key, a comma, then its fields. Fields are
+     * read in place, in one pass: only the key and the IP become strings, and a location read
+     * before is not built again.
      */
     static PeerState parse(byte[] stored) {
         return parse(stored, 0, stored.length);
@@ -31,56 +31,94 @@ final class PeerRecord {
 
     /** A stored record in {@code stored[from, to)}: read where Redis's reply put it, uncopied. */
     static PeerState parse(byte[] stored, int from, int to) {
-        int[] commas = new int[10];
-        int found = 0;
-        for (int i = from; i < to && found < 10; i++) {
-            if (stored[i] == ',') {
-                commas[found++] = i;
-            }
-        }
-        if (found != 10) {
+        int keyEnd = comma(stored, from, to);
+        if (keyEnd <= from) {
             throw corrupt(stored, from, to);
         }
-        String key = ascii(stored, from, commas[0]);
-        long joined = number(stored, commas[0] + 1, commas[1]);
-        long progress = number(stored, commas[1] + 1, commas[2]);
-        long left = number(stored, commas[2] + 1, commas[3]);
-        long lastSeen = number(stored, commas[3] + 1, commas[4]);
-        boolean origin = stored[commas[4] + 1] == '1';
-        long port = number(stored, commas[5] + 1, commas[6]);
-        String ip = ascii(stored, commas[6] + 1, commas[7]);
+        Fields f = new Fields(stored, keyEnd + 1, to);
+        long joined = f.number();
+        long progress = f.number();
+        long left = f.number();
+        long lastSeen = f.number();
+        boolean origin = f.flag();
+        long port = f.number();
         if ((joined | progress | left | lastSeen | port) < 0 || port > 65535) {
             throw corrupt(stored, from, to);
         }
-        Location location = location(ascii(stored, commas[7] + 1, to));
-        return new PeerState(key, PeerEndpoint.of(ip, (int) port), location, left, joined, lastSeen,
-                progress, origin);
+        int ipEnd = comma(stored, f.at, to);
+        if (ipEnd < 0) {
+            throw corrupt(stored, from, to);
+        }
+        String ip = ascii(stored, f.at, ipEnd);
+        Location location = location(stored, ipEnd + 1, to);
+        if (location == null) {
+            throw corrupt(stored, from, to);
+        }
+        return new PeerState(ascii(stored, from, keyEnd), PeerEndpoint.of(ip, (int) port),
+                location, left, joined, lastSeen, progress, origin);
+    }
+
+    /** The fields after the key, read left to right. */
+    private static final class Fields {
+        private final byte[] b;
+        private final int to;
+        private int at;
+
+        Fields(byte[] b, int at, int to) {
+            this.b = b;
+            this.at = at;
+            this.to = to;
+        }
+
+        /**
+         * A non-negative decimal up to {@code Long.MAX_VALUE} and its comma, as the announce
+         * script writes them ({@code left} may be as large as a client says); -1 for anything
+         * else, after which every field reads as -1.
+         */
+        long number() {
+            int start = at;
+            long v = 0;
+            int i = start;
+            for (; i < to && i - start <= 19; i++) {
+                int d = b[i] - '0';
+                if (d < 0 || d > 9) {
+                    break;
+                }
+                v = v * 10 + d;
+            }
+            // No division per digit: 19 digits stay below 2^64, so a value past Long.MAX_VALUE
+            // (only 19 digits can be) shows as negative.
+            if (i == start || i - start > 19 || i >= to || b[i] != ',') {
+                at = to;
+                return -1;
+            }
+            at = i + 1;
+            return v;
+        }
+
+        /** One character, '1' or another, and its comma. */
+        boolean flag() {
+            if (at + 1 >= to || b[at + 1] != ',') {
+                at = to;
+                return false;
+            }
+            boolean set = b[at] == '1';
+            at += 2;
+            return set;
+        }
+    }
+
+    private static int comma(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == ',') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static String ascii(byte[] b, int from, int to) {
         return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
-    }
-
-    /**
-     * A non-negative decimal up to {@code Long.MAX_VALUE}, as the announce script writes them
-     * ({@code left} may be as large as a client says); -1 for anything else.
-     */
-    private static long number(byte[] b, int from, int to) {
-        int digits = to - from;
-        if (digits <= 0 || digits > 19) {
-            return -1;
-        }
-        long v = 0;
-        for (int i = from; i < to; i++) {
-            int d = b[i] - '0';
-            if (d < 0 || d > 9) {
-                return -1;
-            }
-            v = v * 10 + d;
-        }
-        // No division per digit: 19 digits stay below 2^64, so a value past Long.MAX_VALUE
-        // (only 19 digits can be) shows as negative.
-        return v;
     }
 
     private static IllegalStateException corrupt(byte[] stored, int from, int to) {
@@ -88,17 +126,38 @@ final class PeerRecord {
                 + new String(stored, from, to - from, StandardCharsets.UTF_8));
     }
 
-    private static Location location(String regionZoneRack) {
-        Location cached = LOCATIONS.get(regionZoneRack);
-        if (cached != null) {
-            return cached;
+    /** A location read before, with the bytes it was read from. */
+    private record Interned(byte[] bytes, Location location) {
+    }
+
+    /**
+     * "region,zone,rack" in {@code b[from, to)}, or null when it is not a valid location. The
+     * table is shared by every event loop without locks: an entry is immutable, and a slot read
+     * while another thread replaces it gives one entry or the other, both correct for their
+     * bytes.
+     */
+    private static Location location(byte[] b, int from, int to) {
+        int hash = 1;
+        for (int i = from; i < to; i++) {
+            hash = 31 * hash + b[i];
         }
-        String[] parts = regionZoneRack.split(",", -1);
-        Location parsed = new Location(parts[0], parts[1], parts[2]);
-        if (LOCATIONS.size() >= MAX_INTERNED) {
-            LOCATIONS.clear();
+        int slot = (hash ^ (hash >>> 16)) & (LOCATIONS.length - 1);
+        Interned seen = LOCATIONS[slot];
+        if (seen != null && java.util.Arrays.equals(seen.bytes(), 0, seen.bytes().length, b, from,
+                to)) {
+            return seen.location();
         }
-        LOCATIONS.put(regionZoneRack, parsed);
+        String[] parts = ascii(b, from, to).split(",", -1);
+        if (parts.length != 3) {
+            return null;
+        }
+        Location parsed;
+        try {
+            parsed = new Location(parts[0], parts[1], parts[2]);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        LOCATIONS[slot] = new Interned(java.util.Arrays.copyOfRange(b, from, to), parsed);
         return parsed;
     }
 }

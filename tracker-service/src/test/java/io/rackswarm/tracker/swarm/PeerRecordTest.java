@@ -70,9 +70,22 @@ class PeerRecordTest {
         "k,1,1,9223372036854775808,2,0,443,10.0.0.1,eu,z,r",
         "k,1,1,12345678901234567890,2,0,443,10.0.0.1,eu,z,r",
         "k,1,1,9999999999999999999,2,0,443,10.0.0.1,eu,z,r",
-        "k,1,1,0,2,0,4294967739,10.0.0.1,eu,z,r"})
+        "k,1,1,0,2,0,4294967739,10.0.0.1,eu,z,r", "k,1,1,0,2,01,443,10.0.0.1,eu,z,r",
+        "k,1,1,0,2,0,443,10.0.0.1,e u,z,r", "k,1,1,0,2,0,443,10.0.0.1,eu,z,r,x",
+        "k,1,1,0,2,0,443,10.0.0.1", ",1,1,0,2,0,443,10.0.0.1,eu,z,r"})
     void givenCorruptRecord_thenItIsRefusedByName(String record) {
         assertThatThrownBy(() -> parse(record)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("corrupt peer record");
+    }
+
+    @Test
+    void givenPeersOfOneRack_thenTheyShareOneLocationAndOthersGetTheirOwn() {
+        PeerState a = parse("a,1,1,0,2,0,443,10.0.0.1,eu-west,z1,r7");
+        PeerState b = parse("b,1,1,0,2,0,443,10.0.0.2,eu-west,z1,r7");
+        PeerState c = parse("c,1,1,0,2,0,443,10.0.0.3,eu-west,z1,r8");
+
+        assertThat(b.location()).isSameAs(a.location());
+        assertThat(c.location().rack()).isEqualTo("r8");
+        assertThat(a.location().rack()).isEqualTo("r7");
     }
 }
