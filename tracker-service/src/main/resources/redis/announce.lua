@@ -17,7 +17,9 @@
 -- redis.call are strings: Redis prints a Lua number with snprintf.
 --
 -- KEYS (all hash-tagged by info-hash, so a swarm lives in one Redis Cluster slot):
---   1 torrent (registration, counters, timeline), 2 peers (key -> record), 3 seeds,
+--   1 torrent (registration, counters, timeline), 2 peers (key -> "@region/zone/rack" for a rack
+--   member, whose record is in its rack's hash; key -> record for origins, and for every peer
+--   under the random policy), 3 seeds,
 --   4 seniors (key -> record of every rack's representative candidates and of the origins),
 --   5 racks (the rack keys), 6 the peer's rack (key -> record), 7 the peer's rack by seniority
 -- A rack's keys are "<swarm prefix>rack:<region>/<zone>/<rack>" (sorted set by join time) and
@@ -49,10 +51,27 @@ local function parse(rec)
   return j, p, tonumber(l), place
 end
 
--- The rack key of a record's "origin,tail": the swarm's rack prefix and region/zone/rack.
+-- The rack key of a "region/zone/rack" path: the swarm's rack prefix ("racks" less its "s")
+-- and the path.
+local function rackKey(path)
+  return string.sub(racks, 1, -2) .. ':' .. path
+end
+
+-- The rack key of a record's "origin,tail".
 local function rackOf(place)
   local region, zone, rack = string.match(place, '([^,]*),([^,]*),([^,]*)$')
-  return string.sub(racks, 1, -6) .. 'rack:' .. region .. '/' .. zone .. '/' .. rack
+  return rackKey(region .. '/' .. zone .. '/' .. rack)
+end
+
+-- A peer's stored record, found through "peers": there, a rack member's entry is "@" and the
+-- path of its rack, whose records hash holds the record; an origin's entry (and every entry
+-- under the random policy) is the record itself.
+local function stored(member)
+  local entry = redis.call('HGET', peers, member)
+  if entry and string.byte(entry) == 64 then -- '@'
+    return redis.call('HGET', rackKey(string.sub(entry, 2)) .. ':records', member)
+  end
+  return entry
 end
 
 -- After a candidate left a rack, the next most senior members take its place in "seniors".
@@ -111,19 +130,48 @@ local function purge(rec, cutoff)
   end
 end
 
+-- Purges the peers of a flat {key, entry, ...} read of "peers": records are checked at once,
+-- rack members' records are read with one HMGET per rack. An entry whose record is gone (which
+-- no write leaves behind) is dropped with the peer.
+local function purgeEntries(flat, cutoff)
+  local byRack = {}
+  for i = 1, #flat, 2 do
+    local member, entry = flat[i], flat[i + 1]
+    if string.byte(entry) == 64 then -- '@'
+      local path = string.sub(entry, 2)
+      local members = byRack[path]
+      if not members then
+        members = {}
+        byRack[path] = members
+      end
+      members[#members + 1] = member
+    else
+      purge(entry, cutoff)
+    end
+  end
+  for path, members in pairs(byRack) do
+    local recs = redis.call('HMGET', rackKey(path) .. ':records', unpack(members))
+    for i, member in ipairs(members) do
+      if recs[i] then
+        purge(recs[i], cutoff)
+      else
+        redis.call('HDEL', peers, member)
+        redis.call('SREM', seeds, member)
+        redis.call('HDEL', seniors, member)
+      end
+    end
+  end
+end
+
 local function maintain(meta, now, nowS)
   local cutoff = now - PEER_TTL
   local cursor = '0'
   if meta[4] or redis.call('HLEN', peers) > MAX_SCAN then
     local page = redis.call('HSCAN', peers, meta[4] or '0', 'COUNT', MAX_SCAN_S)
     cursor = page[1]
-    for i = 2, #page[2], 2 do
-      purge(page[2][i], cutoff)
-    end
+    purgeEntries(page[2], cutoff)
   else
-    for _, rec in ipairs(redis.call('HVALS', peers)) do
-      purge(rec, cutoff)
-    end
+    purgeEntries(redis.call('HGETALL', peers), cutoff)
   end
   if cursor ~= '0' then
     redis.call('HSET', torrent, 'maintainCursor', cursor)
@@ -166,7 +214,15 @@ local function announce(KEYS, ARGV)
   -- A download is complete when the tracker sees the peer go from needing bytes to needing none,
   -- whatever event carries it (some clients send 'stopped' with left=0 and no 'completed'), or
   -- on a 'completed' from a peer it does not know; a repeated 'completed' is not counted again.
-  local old = redis.call('HGET', peers, pk)
+  -- A rack member that re-announces from the same rack finds its record there, without
+  -- reading "peers"; others (new, moved, origins, the random policy) find it through "peers".
+  local rk, records = KEYS[7], KEYS[6]
+  local inRack = origin ~= '1' and not RANDOM
+  local old = inRack and redis.call('HGET', records, pk)
+  local pointed = old and true
+  if not old then
+    old = stored(pk)
+  end
   local finished = left == 0 and event == 'completed'
   local oj, op, ol, oplace
   if old then
@@ -192,7 +248,6 @@ local function announce(KEYS, ARGV)
     return {1, size, downloaded, false, false, false}
   end
 
-  local rk, records = KEYS[7], KEYS[6]
   local place = origin .. ',' .. tail
   local joined, progress = nowS, nowS
   local joinsGroup = true
@@ -214,7 +269,14 @@ local function announce(KEYS, ARGV)
   -- Keys that appear between two maintenance runs get their expiry at once, so that nothing
   -- outlives a swarm that goes quiet: a key may be new when this write added its member (for a
   -- sorted set, when it holds one member after the write).
-  if redis.call('HSET', peers, pk, rec) == 1 then
+  -- Each record is stored once: in its rack's hash, with "@" and the rack's path in "peers"
+  -- (written only when the peer joins the rack); origins' records (and all, under the random
+  -- policy, which samples "peers") in "peers".
+  local entry = rec
+  if inRack then
+    entry = not pointed and '@' .. string.sub(rk, #racks + 1)
+  end
+  if entry and redis.call('HSET', peers, pk, entry) == 1 then
     redis.call('EXPIRE', peers, KEY_TTL)
   end
   local rackSize

@@ -192,12 +192,11 @@ public class SwarmStore {
             Response fields = responses.get(rackAt);
             for (int i = 0; i < fields.size(); i++) {
                 Response item = fields.get(i);
-                if (wholeRack) {
-                    view.add(parse(item));
-                } else if (item.type() == ResponseType.MULTI) {
-                    view.add(parse(item.get(1)));
-                } else if (i % 2 == 1) {
-                    view.add(parse(item));
+                Response record = wholeRack ? item
+                        : item.type() == ResponseType.MULTI ? item.get(1)
+                        : i % 2 == 1 ? item : null;
+                if (record != null && !isRackEntry(record)) {
+                    view.add(parse(record));
                 }
             }
         }
@@ -231,6 +230,16 @@ public class SwarmStore {
                 (p.origin() ? origins : agents).add(p);
             }
         }
+    }
+
+    /**
+     * An entry of "peers" that only names the peer's rack ("@region/zone/rack"; the record is
+     * in the rack's hash): the random policy samples "peers", which holds records only when
+     * every replica runs that policy; entries written under the topology policy are left out.
+     */
+    private static boolean isRackEntry(Response entry) {
+        io.netty.buffer.ByteBuf bytes = entry.toBuffer().getByteBuf();
+        return bytes.isReadable() && bytes.getByte(bytes.readerIndex()) == '@';
     }
 
     /** Read in the reply's own bytes when they are on the heap, without copying them out. */
