@@ -14,6 +14,7 @@ import io.rackswarm.tracker.testing.Registrations;
 import io.rackswarm.tracker.testing.TrackerClient;
 import java.net.URL;
 import java.util.HexFormat;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +28,22 @@ class RecordStorageTest {
     @TestHTTPResource("/")
     URL base;
 
+    private TrackerClient tracker;
+    private InfoHash ih;
+    private SwarmKeys keys;
+
+    @BeforeEach
+    void newSwarm() throws Exception {
+        tracker = new TrackerClient(base);
+        ih = Registrations.registered(1000);
+        keys = new SwarmKeys("rs", ih);
+    }
+
+    /** The records hash of a rack of this swarm in region "eu". */
+    private String records(String zone, String rack) {
+        return SwarmKeys.rackRecords(keys.rack(new Location("eu", zone, rack)));
+    }
+
     private static String key(int peer) {
         return HexFormat.of().formatHex(TrackerClient.peerId(peer));
     }
@@ -38,11 +55,8 @@ class RecordStorageTest {
     @Test
     void givenRackMember_thenPeersNamesItsRackAndTheRackHoldsItsRecord_alsoAfterAMove()
             throws Exception {
-        TrackerClient tracker = new TrackerClient(base);
-        InfoHash ih = Registrations.registered(1000);
-        SwarmKeys keys = new SwarmKeys("rs", ih);
-        String r1 = SwarmKeys.rackRecords(keys.rack(new Location("eu", "z1", "r1")));
-        String r9 = SwarmKeys.rackRecords(keys.rack(new Location("eu", "z2", "r9")));
+        String r1 = records("z1", "r1");
+        String r9 = records("z2", "r9");
         tracker.announce(ih, 1).at("eu", "z1", "r1").send();
         tracker.announce(ih, 1).at("eu", "z1", "r1").set("left", "500").send();
 
@@ -68,9 +82,6 @@ class RecordStorageTest {
 
     @Test
     void givenOrigin_thenPeersHoldsItsRecord() throws Exception {
-        TrackerClient tracker = new TrackerClient(base);
-        InfoHash ih = Registrations.registered(1000);
-        SwarmKeys keys = new SwarmKeys("rs", ih);
         tracker.announce(ih, 7).set("token", TrackerClient.token("origin/seeder-0"))
                 .set("left", "0").send();
 
@@ -82,9 +93,6 @@ class RecordStorageTest {
     @Test
     void givenSilentPeersAndAnEntryWithoutRecord_whenMaintenanceRuns_thenAllAreGone()
             throws Exception {
-        TrackerClient tracker = new TrackerClient(base);
-        InfoHash ih = Registrations.registered(1000);
-        SwarmKeys keys = new SwarmKeys("rs", ih);
         tracker.announce(ih, 1).at("eu", "z1", "r1").set("left", "0").send();
         tracker.announce(ih, 2).at("eu", "z1", "r2").send();
         // An entry no announce would leave: the rack's hash has no record for it.
@@ -96,8 +104,6 @@ class RecordStorageTest {
 
         assertThat(redis().command("HKEYS", keys.peers())).isEqualTo(key(4) + "\n");
         assertThat(redis().command("SCARD", keys.seeds())).isEqualTo("0");
-        assertThat(redis().command("HEXISTS",
-                SwarmKeys.rackRecords(keys.rack(new Location("eu", "z1", "r1"))), key(1)))
-                .isEqualTo("0");
+        assertThat(redis().command("HEXISTS", records("z1", "r1"), key(1))).isEqualTo("0");
     }
 }

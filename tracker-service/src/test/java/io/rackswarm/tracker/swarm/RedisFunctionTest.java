@@ -2,9 +2,7 @@ package io.rackswarm.tracker.swarm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rackswarm.testsupport.RedisServer;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Response;
@@ -14,10 +12,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Lua run as a Redis Function against a real redis-server: loaded when missing, else a script. */
 class RedisFunctionTest {
@@ -25,30 +22,14 @@ class RedisFunctionTest {
     private static final String ECHO =
             "local function echo(KEYS, ARGV) return PREFIX .. ARGV[1] end";
 
-    private static RedisServer server;
-    private static Vertx vertx;
-    private static Redis redis;
-
-    @BeforeAll
-    static void start() {
-        server = RedisServer.start();
-        vertx = Vertx.vertx();
-        redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url())
-                .setMaxPoolSize(4).setMaxPoolWaiting(1000));
-    }
-
-    @AfterAll
-    static void stop() {
-        redis.close();
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-        server.stop();
-    }
+    @RegisterExtension
+    static final LocalRedis local = new LocalRedis();
 
     @BeforeEach
     void emptyRedis() throws Exception {
-        server.command("FUNCTION", "FLUSH");
-        server.command("SCRIPT", "FLUSH");
-        server.command("CONFIG", "RESETSTAT");
+        local.server().command("FUNCTION", "FLUSH");
+        local.server().command("SCRIPT", "FLUSH");
+        local.server().command("CONFIG", "RESETSTAT");
     }
 
     private static RedisFunction echo(String prefix) {
@@ -58,7 +39,7 @@ class RedisFunctionTest {
     /** Calls the function {@code n} times from one event loop at once. */
     private static List<String> burst(RedisPipeline pipeline, RedisFunction function, int n) {
         CompletableFuture<List<String>> done = new CompletableFuture<>();
-        vertx.runOnContext(v -> {
+        local.vertx().runOnContext(v -> {
             List<Future<String>> calls = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 calls.add(function.runWith(pipeline, List.of(), List.of(Integer.toString(i)),
@@ -78,7 +59,7 @@ class RedisFunctionTest {
     /** How often Redis ran a command since the last reset, from INFO commandstats. */
     private static long calls(String command) throws Exception {
         Matcher m = Pattern.compile("cmdstat_" + Pattern.quote(command) + ":calls=(\\d+)")
-                .matcher(server.command("INFO", "commandstats"));
+                .matcher(local.server().command("INFO", "commandstats"));
         return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
@@ -93,12 +74,12 @@ class RedisFunctionTest {
     @Test
     void givenFunctionMissingFromRedis_thenBatchedCallersShareFewLoadsAndCallItAfterwards()
             throws Exception {
-        RedisPipeline pipeline = new RedisPipeline(() -> redis, 1, 128, b -> { });
+        RedisPipeline pipeline = new RedisPipeline(() -> local.redis(), 1, 128, b -> { });
         RedisFunction function = echo("fn-");
 
         assertThat(burst(pipeline, function, 300)).isEqualTo(expected("fn-", 300));
 
-        assertThat(server.command("FUNCTION", "LIST")).contains(function.name());
+        assertThat(local.server().command("FUNCTION", "LIST")).contains(function.name());
         // 300 calls missed the function; they waited for loads in flight instead of each
         // sending its own.
         assertThat(calls("function|load")).isBetween(1L, 5L);
@@ -110,7 +91,7 @@ class RedisFunctionTest {
 
     @Test
     void givenTwoSettings_thenEachHasItsOwnLibraryBesideTheOther() throws Exception {
-        RedisPipeline pipeline = new RedisPipeline(() -> redis, 2, 64, b -> { });
+        RedisPipeline pipeline = new RedisPipeline(() -> local.redis(), 2, 64, b -> { });
         RedisFunction a = echo("a-");
         RedisFunction b = echo("b-");
         assertThat(a.name()).isNotEqualTo(b.name());
@@ -125,17 +106,17 @@ class RedisFunctionTest {
 
     @Test
     void givenLoadRefused_thenCallsRunAsScript() throws Exception {
-        server.command("ACL", "SETUSER", "noload", "reset", "on", "nopass", "~*", "&*", "+@all",
-                "-function");
-        Redis limited = Redis.createClient(vertx, new RedisOptions()
-                .setConnectionString("redis://noload:any@127.0.0.1:" + server.port()));
+        local.server().command("ACL", "SETUSER", "noload", "reset", "on", "nopass", "~*", "&*",
+                "+@all", "-function");
+        Redis limited = Redis.createClient(local.vertx(), new RedisOptions()
+                .setConnectionString("redis://noload:any@127.0.0.1:" + local.server().port()));
         try {
             RedisPipeline pipeline = new RedisPipeline(() -> limited, 1, 128, b -> { });
             RedisFunction function = echo("script-");
 
             assertThat(burst(pipeline, function, 50)).isEqualTo(expected("script-", 50));
 
-            assertThat(server.command("FUNCTION", "LIST")).isEmpty();
+            assertThat(local.server().command("FUNCTION", "LIST")).isEmpty();
             assertThat(calls("evalsha") + calls("eval")).isGreaterThanOrEqualTo(50);
             // Refused once, the load is not tried again: later calls go straight to the script.
             long loads = calls("function|load");
@@ -145,7 +126,7 @@ class RedisFunctionTest {
             assertThat(calls("fcall")).isEqualTo(fcalls);
         } finally {
             limited.close();
-            server.command("ACL", "DELUSER", "noload");
+            local.server().command("ACL", "DELUSER", "noload");
         }
     }
 }

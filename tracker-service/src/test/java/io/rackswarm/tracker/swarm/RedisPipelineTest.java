@@ -2,49 +2,28 @@ package io.rackswarm.tracker.swarm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rackswarm.testsupport.RedisServer;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The pipeline against a real redis-server: answers reach their own callers, in batches. */
 class RedisPipelineTest {
 
-    private static RedisServer server;
-    private static Vertx vertx;
-    private static Redis redis;
-
-    @BeforeAll
-    static void start() {
-        server = RedisServer.start();
-        vertx = Vertx.vertx();
-        redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url())
-                .setMaxPoolSize(4).setMaxPoolWaiting(1000));
-    }
-
-    @AfterAll
-    static void stop() {
-        redis.close();
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-        server.stop();
-    }
+    @RegisterExtension
+    static final LocalRedis local = new LocalRedis();
 
     /** Sends {@code n} commands from one event loop at once, as a burst of announces would. */
     private static List<String> burst(RedisPipeline pipeline, int n,
             java.util.function.IntFunction<Future<Response>> command) {
         CompletableFuture<List<String>> done = new CompletableFuture<>();
-        vertx.runOnContext(v -> {
+        local.vertx().runOnContext(v -> {
             List<Future<String>> calls = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 calls.add(command.apply(i).map(Response::toString));
@@ -72,7 +51,7 @@ class RedisPipelineTest {
                 return Future.failedFuture(e);
             }
             io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
-            vertx.setTimer(50, t -> later.complete());
+            local.vertx().setTimer(50, t -> later.complete());
             return later.future().compose(v -> retried(call, attempts - 1));
         });
     }
@@ -80,7 +59,7 @@ class RedisPipelineTest {
     @Test
     void givenBurstOfCommands_thenEachCallerGetsItsOwnAnswerAndWritesAreBatched() {
         List<Integer> batches = new CopyOnWriteArrayList<>();
-        RedisPipeline pipeline = new RedisPipeline(() -> redis, 2, 64, batches::add);
+        RedisPipeline pipeline = new RedisPipeline(() -> local.redis(), 2, 64, batches::add);
 
         List<String> answers = burst(pipeline, 1000,
                 i -> echo(pipeline, "answer-" + i));
@@ -97,7 +76,7 @@ class RedisPipelineTest {
     @Test
     void givenRoomForManyBatches_thenCommandsOfOneEventLoopTurnStillLeaveTogether() {
         List<Integer> batches = new CopyOnWriteArrayList<>();
-        RedisPipeline pipeline = new RedisPipeline(() -> redis, 32, 64, batches::add);
+        RedisPipeline pipeline = new RedisPipeline(() -> local.redis(), 32, 64, batches::add);
 
         List<String> answers = burst(pipeline, 100, i -> echo(pipeline, "turn-" + i));
 
@@ -111,9 +90,9 @@ class RedisPipelineTest {
 
     @Test
     void givenScriptMissingFromRedis_thenEveryBatchedCallerRecovers() throws Exception {
-        RedisPipeline pipeline = new RedisPipeline(() -> redis, 1, 128, b -> { });
+        RedisPipeline pipeline = new RedisPipeline(() -> local.redis(), 1, 128, b -> { });
         LuaScript script = LuaScript.of("return 'script-' .. ARGV[1]");
-        server.command("SCRIPT", "FLUSH");
+        local.server().command("SCRIPT", "FLUSH");
 
         List<String> answers = burst(pipeline, 300,
                 i -> script.runWith(pipeline, List.of(), List.of(Integer.toString(i)), List.of())
@@ -126,16 +105,16 @@ class RedisPipelineTest {
 
     @Test
     void givenRedisDown_thenCallersFailAndTheLaneKeepsWorkingAfterwards() throws Exception {
-        RedisPipeline pipeline = new RedisPipeline(() -> redis, 2, 64, b -> { });
-        server.stop();
+        RedisPipeline pipeline = new RedisPipeline(() -> local.redis(), 2, 64, b -> { });
+        local.server().stop();
         try {
             CompletableFuture<Throwable> failure = new CompletableFuture<>();
-            vertx.runOnContext(v -> pipeline.send(List.of(Request.cmd(Command.PING)))
+            local.vertx().runOnContext(v -> pipeline.send(List.of(Request.cmd(Command.PING)))
                     .onComplete(ar -> failure.complete(ar.cause())));
             assertThat(failure.orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join())
                     .isNotNull();
         } finally {
-            server.restart();
+            local.server().restart();
         }
         List<String> answers = burst(pipeline, 50,
                 i -> retried(() -> echo(pipeline, "again-" + i), 20));
