@@ -23,16 +23,24 @@ public final class RedisServer {
 
     private final int port;
     private final Path dir;
+    private final List<String> extraArgs;
     private Process process;
 
-    private RedisServer(int port, Path dir) {
+    private RedisServer(int port, Path dir, List<String> extraArgs) {
         this.port = port;
         this.dir = dir;
+        this.extraArgs = extraArgs;
     }
 
     public static RedisServer start() {
+        return start(List.of());
+    }
+
+    /** @param extraArgs settings after the usual ones, e.g. {@code --cluster-enabled yes} */
+    public static RedisServer start(List<String> extraArgs) {
         try {
-            RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("redis"));
+            RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("redis"),
+                    List.copyOf(extraArgs));
             server.launch();
             return server;
         } catch (IOException e) {
@@ -65,6 +73,7 @@ public final class RedisServer {
         settings().ifPresent(file -> command.add(file.toString()));
         command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+        command.addAll(extraArgs);
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile())

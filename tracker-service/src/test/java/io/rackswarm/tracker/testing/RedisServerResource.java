@@ -24,8 +24,14 @@ public class RedisServerResource implements QuarkusTestResourceLifecycleManager 
     @Override
     public Map<String, String> start() {
         server = RedisServer.start();
+        Map<String, String> config = new java.util.HashMap<>(settings());
+        config.put("quarkus.redis.hosts", server.url());
+        return config;
+    }
+
+    /** The tracker's settings for tests, Redis aside. */
+    Map<String, String> settings() {
         return Map.of(
-                "quarkus.redis.hosts", server.url(),
                 "rackswarm.tracker.announce-secrets", ANNOUNCE_SECRET,
                 "rackswarm.tracker.admin-token", ADMIN_TOKEN,
                 // Requests from 127.0.0.2 may name their address; those from 127.0.0.1 may not.
