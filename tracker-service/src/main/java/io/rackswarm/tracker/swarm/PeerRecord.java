@@ -77,23 +77,24 @@ final class PeerRecord {
          */
         long number() {
             int start = at;
+            // At most 19 digits and the comma.
+            int end = Math.min(to, start + 20);
             long v = 0;
-            int i = start;
-            for (; i < to && i - start <= 19; i++) {
+            for (int i = start; i < end; i++) {
                 int d = b[i] - '0';
-                if (d < 0 || d > 9) {
+                if (d >= 0 && d <= 9) {
+                    v = v * 10 + d;
+                } else if (d == ',' - '0' && i > start) {
+                    // No division per digit: 19 digits stay below 2^64, so a value past
+                    // Long.MAX_VALUE (only 19 digits can be) shows as negative.
+                    at = i + 1;
+                    return v;
+                } else {
                     break;
                 }
-                v = v * 10 + d;
             }
-            // No division per digit: 19 digits stay below 2^64, so a value past Long.MAX_VALUE
-            // (only 19 digits can be) shows as negative.
-            if (i == start || i - start > 19 || i >= to || b[i] != ',') {
-                at = to;
-                return -1;
-            }
-            at = i + 1;
-            return v;
+            at = to;
+            return -1;
         }
 
         /** One character, '1' or another, and its comma. */
