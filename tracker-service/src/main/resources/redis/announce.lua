@@ -121,22 +121,27 @@ end
 -- hash), and the run counts as done only when the walk is complete.
 local MAX_SCAN, MAX_SCAN_S = 1000, '1000'
 
--- Only the last-seen time of each record is needed, the full parse only for the few that go.
--- It follows the fourth comma, found by plain searches: a Lua pattern walks a record character
--- by character, and cost Redis about 5,000 instructions per record. Decimals without leading
--- zeros compare as numbers once their lengths do, without tonumber.
-local function purge(member, rec, cutoff)
+-- Where the n-th comma of a record is, found by plain searches: a Lua pattern walks a record
+-- character by character, and cost Redis about 5,000 instructions per record.
+local function comma(rec, n)
   local at = 0
-  for _ = 1, 4 do
+  for _ = 1, n do
     at = string.find(rec, ',', at + 1, true)
   end
-  local to = string.find(rec, ',', at + 1, true)
-  local seen = string.sub(rec, at + 1, to - 1)
+  return at
+end
+
+-- Removes the peer of a record if it went silent, and says whether it did. Only the last-seen
+-- time (after the fourth comma) is read, the full parse only for the few that go. Decimals
+-- without leading zeros compare as numbers once their lengths do, without tonumber.
+local function purge(member, rec, cutoff)
+  local at = comma(rec, 4)
+  local seen = string.sub(rec, at + 1, string.find(rec, ',', at + 1, true) - 1)
   if #seen < #cutoff or (#seen == #cutoff and seen < cutoff) then
     remove(member, rec)
-    return true, to
+    return true
   end
-  return false, to
+  return false
 end
 
 -- Purges the peers of a flat {key, entry, ...} read of "peers": records are checked at once,
@@ -176,7 +181,7 @@ end
 -- hash, and the origins' records in "seniors" (every origin keeps one there). Only when "peers"
 -- holds more entries than live records were found (an entry without a record, or the random
 -- policy's origins, which are not in "seniors") is "peers" itself read.
-local function purgeByRacks(rackKeys, cutoff)
+local function purgeByRacks(rackKeys, entries, cutoff)
   local live = 0
   for _, rk in ipairs(rackKeys) do
     for _, rec in ipairs(redis.call('HVALS', rk .. ':records')) do
@@ -186,16 +191,12 @@ local function purgeByRacks(rackKeys, cutoff)
     end
   end
   for _, rec in ipairs(redis.call('HVALS', seniors)) do
-    local key = string.sub(rec, 1, string.find(rec, ',', 1, true) - 1)
-    local at = 0
-    for _ = 1, 5 do
-      at = string.find(rec, ',', at + 1, true)
-    end
-    if string.byte(rec, at + 1) == 49 and not purge(key, rec, cutoff) then -- an origin ('1')
+    if string.byte(rec, comma(rec, 5) + 1) == 49 -- an origin ('1')
+        and not purge(string.sub(rec, 1, string.find(rec, ',', 1, true) - 1), rec, cutoff) then
       live = live + 1
     end
   end
-  if redis.call('HLEN', peers) > live then
+  if entries > live then
     purgeEntries(redis.call('HGETALL', peers), cutoff)
   end
 end
@@ -204,13 +205,14 @@ local function maintain(meta, now, nowS)
   local cutoff = string.format('%.0f', now - PEER_TTL)
   local cursor = '0'
   local rackKeys
-  if meta[4] or redis.call('HLEN', peers) > MAX_SCAN then
+  local entries = not meta[4] and redis.call('HLEN', peers)
+  if not entries or entries > MAX_SCAN then
     local page = redis.call('HSCAN', peers, meta[4] or '0', 'COUNT', MAX_SCAN_S)
     cursor = page[1]
     purgeEntries(page[2], cutoff)
   else
     rackKeys = redis.call('SMEMBERS', racks)
-    purgeByRacks(rackKeys, cutoff)
+    purgeByRacks(rackKeys, entries, cutoff)
   end
   if cursor ~= '0' then
     redis.call('HSET', torrent, 'maintainCursor', cursor)
@@ -251,9 +253,6 @@ local function announce(KEYS, ARGV)
     maintain(meta, now, nowS)
   end
 
-  -- A download is complete when the tracker sees the peer go from needing bytes to needing none,
-  -- whatever event carries it (some clients send 'stopped' with left=0 and no 'completed'), or
-  -- on a 'completed' from a peer it does not know; a repeated 'completed' is not counted again.
   -- A rack member that re-announces from the same rack finds its record there, without
   -- reading "peers"; others (new, moved, origins, the random policy) find it through "peers".
   local rk, records = KEYS[7], KEYS[6]
@@ -263,6 +262,9 @@ local function announce(KEYS, ARGV)
   if not old then
     old = stored(pk)
   end
+  -- A download is complete when the tracker sees the peer go from needing bytes to needing none,
+  -- whatever event carries it (some clients send 'stopped' with left=0 and no 'completed'), or
+  -- on a 'completed' from a peer it does not know; a repeated 'completed' is not counted again.
   local finished = left == 0 and event == 'completed'
   local oj, op, ol, oplace
   if old then
@@ -306,12 +308,12 @@ local function announce(KEYS, ARGV)
   end
 
   local rec = pk .. ',' .. joined .. ',' .. progress .. ',' .. leftS .. ',' .. nowS .. ',' .. place
-  -- Keys that appear between two maintenance runs get their expiry at once, so that nothing
-  -- outlives a swarm that goes quiet: a key may be new when this write added its member (for a
-  -- sorted set, when it holds one member after the write).
   -- Each record is stored once: in its rack's hash, with "@" and the rack's path in "peers"
   -- (written only when the peer joins the rack); origins' records (and all, under the random
   -- policy, which samples "peers") in "peers".
+  -- Keys that appear between two maintenance runs get their expiry at once, so that nothing
+  -- outlives a swarm that goes quiet: a key may be new when this write added its member (for a
+  -- sorted set, when it holds one member after the write).
   local entry = rec
   if inRack then
     entry = not pointed and '@' .. string.sub(rk, #racks + 1)
@@ -348,7 +350,7 @@ local function announce(KEYS, ARGV)
   -- origins.
   local seniorView, rackTop = false, false
   local candidate = origin == '1' and not RANDOM
-  if origin ~= '1' and not RANDOM then
+  if inRack then
     candidate = redis.call('ZRANK', rk, pk) < CANDIDATES
     if string.byte(ARGV[8], 2) ~= 49
         and (rackSize or redis.call('ZCARD', rk)) > tonumber(ARGV[7]) then

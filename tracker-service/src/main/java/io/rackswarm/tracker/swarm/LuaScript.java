@@ -1,16 +1,18 @@
 package io.rackswarm.tracker.swarm;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.Command;
+import io.vertx.core.Future;
 import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.Request;
-import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -25,12 +27,7 @@ final class LuaScript {
 
     private LuaScript(String source) {
         this.source = source;
-        try {
-            this.sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-                    .digest(source.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is required by every Java runtime", e);
-        }
+        this.sha = sha1Hex(source);
     }
 
     static LuaScript of(String source) {
@@ -53,30 +50,54 @@ final class LuaScript {
         }
     }
 
-    Uni<Response> run(Redis redis, List<String> keys, List<String> args) {
-        return redis.send(request(Command.EVALSHA, sha, keys, args))
+    /** The SHA-1 of a text in hex, as Redis names scripts. */
+    static String sha1Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required by every Java runtime", e);
+        }
+    }
+
+    Uni<io.vertx.mutiny.redis.client.Response> run(Redis redis, List<String> keys,
+            List<String> args) {
+        return redis.send(io.vertx.mutiny.redis.client.Request.newInstance(
+                        call(Command.EVALSHA, sha, keys, args)))
                 .onFailure(LuaScript::isNoScript)
-                .recoverWithUni(() -> redis.send(request(Command.EVAL, source, keys, args)));
+                .recoverWithUni(() -> redis.send(io.vertx.mutiny.redis.client.Request
+                        .newInstance(call(Command.EVAL, source, keys, args))));
     }
 
     /**
      * Runs the script and, in the same write, plain commands after it (reads that need no
      * Lua); answers with the script's response first.
      */
-    io.vertx.core.Future<List<io.vertx.redis.client.Response>> runWith(RedisPipeline pipeline,
-            List<String> keys, List<String> args, List<io.vertx.redis.client.Request> alongside) {
-        return pipeline.send(group(request(Command.EVALSHA, sha, keys, args), alongside))
+    Future<List<Response>> runWith(RedisPipeline pipeline, List<String> keys, List<String> args,
+            List<Request> alongside) {
+        return pipeline.send(group(call(Command.EVALSHA, sha, keys, args), alongside))
                 .recover(e -> isNoScript(e)
-                        ? pipeline.send(group(request(Command.EVAL, source, keys, args), alongside))
-                        : io.vertx.core.Future.failedFuture(e));
+                        ? pipeline.send(group(call(Command.EVAL, source, keys, args), alongside))
+                        : Future.failedFuture(e));
     }
 
-    private static List<io.vertx.redis.client.Request> group(Request script,
-            List<io.vertx.redis.client.Request> alongside) {
-        List<io.vertx.redis.client.Request> all = new java.util.ArrayList<>(1 + alongside.size());
-        all.add(script.getDelegate());
+    /** A call first, then the plain commands written after it. */
+    static List<Request> group(Request call, List<Request> alongside) {
+        List<Request> all = new ArrayList<>(1 + alongside.size());
+        all.add(call);
         all.addAll(alongside);
         return all;
+    }
+
+    /**
+     * A call of Lua code as Redis takes it for scripts and functions alike ({@code EVAL},
+     * {@code EVALSHA}, {@code FCALL}): what to run, the number of keys, the keys, the arguments.
+     */
+    static Request call(Command command, String target, List<String> keys, List<String> args) {
+        Request r = Request.cmd(command).arg(target).arg(keys.size());
+        keys.forEach(r::arg);
+        args.forEach(r::arg);
+        return r;
     }
 
     /**
@@ -86,13 +107,5 @@ final class LuaScript {
     private static boolean isNoScript(Throwable e) {
         String message = String.valueOf(e.getMessage());
         return message.startsWith("NOSCRIPT") || message.contains("] NOSCRIPT ");
-    }
-
-    private static Request request(Command command, String script, List<String> keys,
-            List<String> args) {
-        Request r = Request.cmd(command).arg(script).arg(keys.size());
-        keys.forEach(r::arg);
-        args.forEach(r::arg);
-        return r;
     }
 }

@@ -4,11 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -39,7 +34,7 @@ final class RedisFunction {
     private volatile boolean unsupported;
 
     private RedisFunction(String code, String entry) {
-        String id = HexFormat.of().formatHex(sha1(code + "\0" + entry), 0, 8);
+        String id = LuaScript.sha1Hex(code + "\0" + entry).substring(0, 16);
         this.name = "rackswarm_" + entry + "_" + id;
         this.load = Request.cmd(Command.FUNCTION).arg("LOAD").arg("REPLACE")
                 .arg("#!lua name=rackswarm_" + id + "\n" + code + "\nredis.register_function('"
@@ -101,13 +96,7 @@ final class RedisFunction {
     }
 
     private List<Request> group(List<String> keys, List<String> args, List<Request> alongside) {
-        Request call = Request.cmd(Command.FCALL).arg(name).arg(keys.size());
-        keys.forEach(call::arg);
-        args.forEach(call::arg);
-        List<Request> all = new ArrayList<>(1 + alongside.size());
-        all.add(call);
-        all.addAll(alongside);
-        return all;
+        return LuaScript.group(LuaScript.call(Command.FCALL, name, keys, args), alongside);
     }
 
     /**
@@ -126,13 +115,5 @@ final class RedisFunction {
     /** Redis answered the load with a refusal, not a failure to reach it. */
     private static boolean isRefused(Throwable e) {
         return isUnknownCommand(e) || String.valueOf(e.getMessage()).contains("NOPERM");
-    }
-
-    private static byte[] sha1(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is required by every Java runtime", e);
-        }
     }
 }

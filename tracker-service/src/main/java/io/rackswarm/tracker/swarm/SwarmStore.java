@@ -134,7 +134,8 @@ public class SwarmStore {
                 keys.racks(), rackRecords, rackKey), args, reads)
                 .map(r -> {
                     SwarmSnapshot snapshot = snapshot(a.infoHash(), r, rackAt, wholeRack,
-                            seniorsAt, countsAt, nowMillis - config.peerTtl().toMillis());
+                            randomView, seniorsAt, countsAt,
+                            nowMillis - config.peerTtl().toMillis());
                     if (!randomView) {
                         // A view (records, or 1 when read beside) comes for candidates only; the
                         // rack's top comes when the rack is larger than the sample.
@@ -154,11 +155,12 @@ public class SwarmStore {
      *
      * @param rackAt where the plain read of the rack (or swarm) is among the responses, or -1
      * @param wholeRack whether that read is an HVALS (values only) rather than an HRANDFIELD
+     * @param ofPeers whether that read samples "peers" (the random policy) rather than a rack
      * @param seniorsAt where the plain read of "seniors" is, or -1
      * @param countsAt where the seeds' count is, the peers' count after it
      */
     private SwarmSnapshot snapshot(InfoHash infoHash, List<Response> responses, int rackAt,
-            boolean wholeRack, int seniorsAt, int countsAt, long expiredBefore) {
+            boolean wholeRack, boolean ofPeers, int seniorsAt, int countsAt, long expiredBefore) {
         Response r = responses.get(0);
         if (r.get(0).toLong() < 0) {
             throw new UnregisteredTorrentException(infoHash);
@@ -195,7 +197,7 @@ public class SwarmStore {
                 Response record = wholeRack ? item
                         : item.type() == ResponseType.MULTI ? item.get(1)
                         : i % 2 == 1 ? item : null;
-                if (record != null && !isRackEntry(record)) {
+                if (record != null && !(ofPeers && isRackEntry(record))) {
                     view.add(parse(record));
                 }
             }

@@ -42,7 +42,7 @@ public class RedisClusterResource implements QuarkusTestResourceLifecycleManager
             stop();
             throw new IllegalStateException(e);
         }
-        Map<String, String> config = new HashMap<>(new RedisServerResource().settings());
+        Map<String, String> config = new HashMap<>(RedisServerResource.settings());
         config.put("quarkus.redis.hosts",
                 started.stream().map(RedisServer::url).collect(Collectors.joining(",")));
         config.put("quarkus.redis.client-type", "cluster");

@@ -30,7 +30,7 @@ public class RedisServerResource implements QuarkusTestResourceLifecycleManager 
     }
 
     /** The tracker's settings for tests, Redis aside. */
-    Map<String, String> settings() {
+    static Map<String, String> settings() {
         return Map.of(
                 "rackswarm.tracker.announce-secrets", ANNOUNCE_SECRET,
                 "rackswarm.tracker.admin-token", ADMIN_TOKEN,
