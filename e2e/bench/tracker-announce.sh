@@ -17,6 +17,14 @@
 # the one before, so that no row always follows the same one (opentracker closes every
 # connection: the row after it shares the machine with tens of thousands of closing sockets).
 #
+# Both trackers keep a silent peer for the same time, opentracker's compiled-in 30 minutes
+# (OT_CLIENT_TIMEOUT; PEER_TTL sets rackswarm's). With rackswarm's default of 45 s the other
+# rows of a round (a minute or more) expired every peer, so each rackswarm row started by
+# purging and re-adding the whole population, work opentracker never does here: two runs of the
+# same build gave a p99 of 94 ms (0.34x opentracker) with 45 s and 17 ms (0.50x) with 30 min.
+# Maintenance runs every third of the TTL, so with 30 min it leaves the measurement; at the
+# default it is a few per cent of Redis's work per announce (announce-script-cost.sh).
+#
 #   e2e/bench/tracker-announce.sh            full run (ROUNDS=5 rounds of DURATION=15s per row)
 #   e2e/bench/tracker-announce.sh --smoke    one short round; fails on any failed answer
 set -euo pipefail
@@ -51,7 +59,8 @@ redis-server k8s/redis/rackswarm-redis.conf --port "$REDIS_PORT" --bind 127.0.0.
   --logfile "$work/redis.log" &
 pids+=($!)
 RACKSWARM_TRACKER_ANNOUNCE_SECRETS=$SECRET RACKSWARM_TRACKER_ADMIN_TOKEN=$ADMIN \
-  QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$REDIS_PORT" QUARKUS_HTTP_HOST=127.0.0.1 \
+  RACKSWARM_TRACKER_PEER_TTL=${PEER_TTL:-30m} QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$REDIS_PORT" \
+  QUARKUS_HTTP_HOST=127.0.0.1 \
   PORT=$TRACKER_PORT java @k8s/tracker/jvm.options -jar tracker-service/target/quarkus-app/quarkus-run.jar \
   > "$work/tracker.log" 2>&1 &
 pids+=($!)
