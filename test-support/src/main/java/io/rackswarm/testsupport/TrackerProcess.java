@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The real tracker, started from its built jar ({@code tracker-service/target/quarkus-app}) with
@@ -35,6 +36,14 @@ public final class TrackerProcess implements AutoCloseable {
     }
 
     public static TrackerProcess start(Path logDir) throws IOException, InterruptedException {
+        return start(logDir, Map.of());
+    }
+
+    /**
+     * @param settings extra environment for the tracker, e.g. {@code RACKSWARM_TRACKER_PEER_TTL}
+     */
+    public static TrackerProcess start(Path logDir, Map<String, String> settings)
+            throws IOException, InterruptedException {
         String jar = System.getProperty(JAR_PROPERTY);
         if (jar == null || !Files.isRegularFile(Path.of(jar))) {
             throw new IllegalStateException("the tracker jar is missing (" + jar + "): build "
@@ -51,6 +60,7 @@ public final class TrackerProcess implements AutoCloseable {
         pb.environment().put("QUARKUS_REDIS_HOSTS", redis.url());
         pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
         pb.environment().put("PORT", Integer.toString(port));
+        pb.environment().putAll(settings);
         TrackerProcess tracker = new TrackerProcess(redis, pb.start(), port);
         tracker.awaitReady(logDir);
         return tracker;

@@ -1,6 +1,6 @@
 package io.rackswarm.seeder.config;
 
-import io.rackswarm.seeder.cache.BlobCache;
+import io.rackswarm.core.cache.BlobCache;
 import io.rackswarm.seeder.torrent.SeedingSession;
 import io.rackswarm.seeder.upstream.Credentials;
 import io.rackswarm.seeder.upstream.RegistryClient;

@@ -1,7 +1,7 @@
 package io.rackswarm.seeder.mirror;
 
-import io.rackswarm.seeder.cache.CacheFullException;
-import io.rackswarm.seeder.cache.DigestMismatchException;
+import io.rackswarm.core.cache.CacheFullException;
+import io.rackswarm.core.cache.DigestMismatchException;
 import io.rackswarm.seeder.upstream.UpstreamException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;

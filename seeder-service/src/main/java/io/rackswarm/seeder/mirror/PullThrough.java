@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.rackswarm.core.metainfo.Metainfo;
 import io.rackswarm.core.oci.Digest;
 import io.rackswarm.core.oci.Repository;
-import io.rackswarm.seeder.cache.BlobCache;
+import io.rackswarm.core.cache.BlobCache;
 import io.rackswarm.seeder.metainfo.TrackerRegistration;
 import io.rackswarm.seeder.torrent.SeedingSession;
 import io.rackswarm.seeder.upstream.RegistryClient;
@@ -83,7 +83,7 @@ public class PullThrough {
                 return lease.get();
             }
         }
-        throw new io.rackswarm.seeder.cache.CacheFullException("blob " + digest
+        throw new io.rackswarm.core.cache.CacheFullException("blob " + digest
                 + " was evicted as soon as it was cached: the cache budget is too small", null);
     }
 

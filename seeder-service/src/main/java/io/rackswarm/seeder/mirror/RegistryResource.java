@@ -15,7 +15,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import io.vertx.ext.web.RoutingContext;
-import io.rackswarm.seeder.cache.BlobCache;
+import io.rackswarm.core.cache.BlobCache;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

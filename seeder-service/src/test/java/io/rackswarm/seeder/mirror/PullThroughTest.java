@@ -71,7 +71,7 @@ class PullThroughTest {
     }
 
     @jakarta.inject.Inject
-    io.rackswarm.seeder.cache.BlobCache cache;
+    io.rackswarm.core.cache.BlobCache cache;
 
     @Test
     void givenServedBlob_whenTheResponseIsDone_thenItsLeaseIsReleased() throws Exception {

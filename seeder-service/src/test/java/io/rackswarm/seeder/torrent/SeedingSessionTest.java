@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -30,9 +31,16 @@ class SeedingSessionTest {
 
     static TrackerProcess tracker;
 
+    private static final int PEER_TTL_SECONDS = 6;
+
     @BeforeAll
     static void startTracker() throws Exception {
-        tracker = TrackerProcess.start(dir);
+        // A short peer lifetime, so that a test can wait it out: a seeder must re-announce at
+        // the tracker's interval to stay in its swarm.
+        tracker = TrackerProcess.start(dir, Map.of(
+                "RACKSWARM_TRACKER_ANNOUNCE_INTERVAL", "2s",
+                "RACKSWARM_TRACKER_MIN_INTERVAL", "1s",
+                "RACKSWARM_TRACKER_PEER_TTL", PEER_TTL_SECONDS + "s"));
     }
 
     @AfterAll
@@ -96,6 +104,30 @@ class SeedingSessionTest {
         assertThat(done && leecher.exitValue() == 0).as("aria2c log:\n%s",
                 Files.readString(log)).isTrue();
         return leechDir;
+    }
+
+    @Test
+    void givenASeededBlob_whenADownloaderStartsAfterThePeerLifetime_thenTheSeederIsStillThere()
+            throws Exception {
+        byte[] bytes = new byte[2 * 1024 * 1024 + 5];
+        new Random(9).nextBytes(bytes);
+        String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        Digest digest = new Digest("sha256", hex);
+        Path seedDir = dir.resolve("late");
+        Metainfo m = Metainfo.of(blob(seedDir, bytes, hex), digest);
+        tracker.register(m.infoHash().hex(), digest.toString(), bytes.length);
+        try (SeedingSession s = SeedingSession.start("127.0.0.1", RedisServer.freePort())) {
+            s.seed(m, seedDir, tracker.announceUrl("origin/late", null, null));
+            awaitSeeders(m.infoHash().hex(), 1);
+
+            // libtorrent re-announces only every 300 s unless told otherwise; by then the
+            // tracker has long forgotten the seeder.
+            Thread.sleep(TimeUnit.SECONDS.toMillis(2L * PEER_TTL_SECONDS));
+
+            assertThat(tracker.torrentInfo(m.infoHash().hex())).contains("\"seeders\":1");
+            Path leechDir = download(m, "late-leech");
+            assertThat(Files.readAllBytes(leechDir.resolve(hex))).isEqualTo(bytes);
+        }
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.rackswarm.core.oci.Digest;
 import io.rackswarm.core.oci.Reference;
-import io.rackswarm.seeder.cache.BlobCache;
+import io.rackswarm.core.cache.BlobCache;
 import io.rackswarm.testsupport.OciLayout;
 import io.rackswarm.testsupport.RedisServer;
 import io.rackswarm.testsupport.RegistryServer;

@@ -1,4 +1,4 @@
-package io.rackswarm.seeder.cache;
+package io.rackswarm.core.cache;
 
 /** The blob does not fit: the budget is taken by blobs in use, or the disk is full. */
 public final class CacheFullException extends RuntimeException {

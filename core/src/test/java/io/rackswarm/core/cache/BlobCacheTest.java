@@ -1,4 +1,4 @@
-package io.rackswarm.seeder.cache;
+package io.rackswarm.core.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.rackswarm.seeder.cache;
+package io.rackswarm.core.cache;
 
 import io.rackswarm.core.oci.Digest;
 

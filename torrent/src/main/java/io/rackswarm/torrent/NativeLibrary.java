@@ -1,4 +1,4 @@
-package io.rackswarm.seeder.torrent;
+package io.rackswarm.torrent;
 
 import java.io.IOException;
 import java.io.InputStream;
