@@ -44,13 +44,18 @@ public final class TrackerProcess implements AutoCloseable {
      */
     public static TrackerProcess start(Path logDir, Map<String, String> settings)
             throws IOException, InterruptedException {
+        return start(logDir, RedisServer.freePort(), settings);
+    }
+
+    /** Starts the tracker on a port chosen beforehand (a client was configured with it). */
+    public static TrackerProcess start(Path logDir, int port, Map<String, String> settings)
+            throws IOException, InterruptedException {
         String jar = System.getProperty(JAR_PROPERTY);
         if (jar == null || !Files.isRegularFile(Path.of(jar))) {
             throw new IllegalStateException("the tracker jar is missing (" + jar + "): build "
                     + "tracker-service first, e.g. mvn verify from the repository root");
         }
         RedisServer redis = RedisServer.start();
-        int port = RedisServer.freePort();
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin",
                 "java").toString(), "-jar", jar)
                 .redirectErrorStream(true)
@@ -102,6 +107,35 @@ public final class TrackerProcess implements AutoCloseable {
         return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/torrents/"
                         + infoHashHex)).header("Authorization", "Bearer " + ADMIN_TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /**
+     * Waits until the registration API's JSON about a torrent contains {@code text} (say, a
+     * digest that a seeder registers in the background, or {@code "seeders":1}).
+     *
+     * @return that JSON
+     * @throws AssertionError when it does not within {@code timeout}
+     */
+    public String awaitTorrentInfo(String infoHashHex, String text, Duration timeout)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String info = "";
+        while (System.nanoTime() < deadline) {
+            info = torrentInfo(infoHashHex);
+            if (info.contains(text)) {
+                return info;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the tracker never said " + text + " of " + infoHashHex
+                + " within " + timeout + "; last: " + info);
+    }
+
+    /** Unregisters a torrent and drops its swarm, as a Redis that lost its data would. */
+    public int unregister(String infoHashHex) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/torrents/"
+                        + infoHashHex)).header("Authorization", "Bearer " + ADMIN_TOKEN)
+                        .DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.rackswarm.seeder.metainfo;
 import io.rackswarm.core.metainfo.Metainfo;
 import io.rackswarm.core.token.AnnounceToken;
 import io.rackswarm.seeder.config.SeederConfig;
-import io.rackswarm.seeder.upstream.UpstreamException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
@@ -39,6 +38,11 @@ public class TrackerRegistration {
         return config.trackerUrl() + "/announce";
     }
 
+    /**
+     * Registers one torrent, once.
+     *
+     * @throws TrackerUnavailableException the tracker did not answer or refused
+     */
     public void register(Metainfo metainfo) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(config.trackerUrl()
                         + "/api/v1/torrents/" + metainfo.infoHash().hex()))
@@ -51,14 +55,15 @@ public class TrackerRegistration {
         try {
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200 && r.statusCode() != 201) {
-                throw new UpstreamException(502, "tracker refused registration of "
+                throw new TrackerUnavailableException("tracker refused registration of "
                         + metainfo.digest() + ": HTTP " + r.statusCode() + " " + r.body(), null);
             }
         } catch (IOException e) {
-            throw new UpstreamException(502, "tracker unreachable: " + e.getMessage(), e);
+            throw new TrackerUnavailableException("tracker unreachable at " + config.trackerUrl()
+                    + ": " + e.getClass().getSimpleName(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UpstreamException(503, "interrupted", e);
+            throw new TrackerUnavailableException("interrupted", e);
         }
     }
 }

@@ -7,6 +7,7 @@ import io.rackswarm.core.metainfo.Metainfo;
 import io.rackswarm.core.oci.Digest;
 import io.rackswarm.core.oci.Repository;
 import io.rackswarm.core.cache.BlobCache;
+import io.rackswarm.seeder.metainfo.Registrations;
 import io.rackswarm.seeder.metainfo.TrackerRegistration;
 import io.rackswarm.seeder.torrent.SeedingSession;
 import io.rackswarm.seeder.upstream.RegistryClient;
@@ -32,6 +33,7 @@ public class PullThrough {
     private final RegistryClient upstream;
     private final SeedingSession seeding;
     private final TrackerRegistration tracker;
+    private final Registrations registrations;
     private final Map<Digest, Metainfo> published = new ConcurrentHashMap<>();
     private final Counter hits;
     private final Counter misses;
@@ -39,11 +41,20 @@ public class PullThrough {
     private final AtomicLong lastProgressLog = new AtomicLong();
 
     public PullThrough(BlobCache cache, RegistryClient upstream, SeedingSession seeding,
-            TrackerRegistration tracker, MeterRegistry metrics) {
+            TrackerRegistration tracker, Registrations registrations, MeterRegistry metrics) {
         this.cache = cache;
         this.upstream = upstream;
         this.seeding = seeding;
         this.tracker = tracker;
+        this.registrations = registrations;
+        registrations.onRegistered(seeding::reannounce);
+        seeding.onUnregistered(infoHash -> published.values().stream()
+                .filter(m -> m.infoHash().equals(infoHash)).findFirst()
+                .ifPresent(m -> {
+                    LOG.infof("the tracker lost %s (%s): registering it again", m.digest(),
+                            infoHash);
+                    registrations.register(m);
+                }));
         this.hits = metrics.counter("rackswarm.seeder.cache.hits");
         this.misses = metrics.counter("rackswarm.seeder.cache.misses");
         this.pulledBytes = Counter.builder("rackswarm.seeder.upstream.pulled").baseUnit("bytes")
@@ -65,6 +76,7 @@ public class PullThrough {
     private void evicted(Digest digest) {
         Metainfo m = published.remove(digest);
         if (m != null) {
+            registrations.withdraw(m.infoHash());
             seeding.stop(m.infoHash());
             LOG.infof("evicted %s: no longer seeding %s", digest, m.infoHash());
         }
@@ -156,8 +168,10 @@ public class PullThrough {
         published.computeIfAbsent(digest, d -> {
             try {
                 Metainfo m = Metainfo.ofVerified(path, d);
-                tracker.register(m);
+                // Seeding starts at once; the tracker refuses its announces until the
+                // registration (retried in the background) has landed.
                 seeding.seed(m, path.getParent(), tracker.announceUrl());
+                registrations.register(m);
                 LOG.infof("seeding %s as %s", d, m.infoHash());
                 return m;
             } catch (IOException e) {

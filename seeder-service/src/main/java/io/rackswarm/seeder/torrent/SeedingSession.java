@@ -7,10 +7,15 @@ import io.rackswarm.torrent.DatacenterSession;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.libtorrent4j.AlertListener;
 import org.libtorrent4j.SessionManager;
 import org.libtorrent4j.TorrentFlags;
 import org.libtorrent4j.TorrentHandle;
 import org.libtorrent4j.TorrentInfo;
+import org.libtorrent4j.alerts.Alert;
+import org.libtorrent4j.alerts.AlertType;
+import org.libtorrent4j.alerts.TrackerErrorAlert;
 
 /**
  * One libtorrent session that seeds many blobs, set up for a datacenter ({@link
@@ -21,12 +26,46 @@ public final class SeedingSession implements AutoCloseable {
 
     /** The tracker hands out a 10 s interval by default; libtorrent may not wait longer. */
     static final int MIN_ANNOUNCE_SECONDS = 1;
+    /** The start of the tracker's failure reason for a torrent it has no registration of. */
+    private static final String UNREGISTERED = "unregistered torrent";
 
     private final SessionManager session;
     private final Map<InfoHash, TorrentHandle> seeded = new ConcurrentHashMap<>();
 
+    private volatile Consumer<InfoHash> onUnregistered = ih -> { };
+
     private SeedingSession(SessionManager session) {
         this.session = session;
+        session.addListener(new AlertListener() {
+            @Override
+            public int[] types() {
+                return new int[] {AlertType.TRACKER_ERROR.swig()};
+            }
+
+            @Override
+            public void alert(Alert<?> alert) {
+                TrackerErrorAlert error = (TrackerErrorAlert) alert;
+                if (error.errorMessage().contains(UNREGISTERED)) {
+                    onUnregistered.accept(InfoHash.ofHex(error.handle().infoHash().toHex()));
+                }
+            }
+        });
+    }
+
+    /**
+     * Told of each seeded torrent the tracker no longer knows (its Redis lost its data), so that
+     * the seeder registers it again.
+     */
+    public void onUnregistered(Consumer<InfoHash> listener) {
+        this.onUnregistered = listener;
+    }
+
+    /** Announces the torrent now, e.g. once the tracker has taken its registration. */
+    public void reannounce(InfoHash infoHash) {
+        TorrentHandle h = seeded.get(infoHash);
+        if (h != null && h.isValid()) {
+            h.forceReannounce(0, -1, TorrentHandle.IGNORE_MIN_INTERVAL);
+        }
     }
 
     /**

@@ -11,6 +11,7 @@ import io.rackswarm.testsupport.OciLayout;
 import io.rackswarm.testsupport.RedisServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -67,7 +68,7 @@ class PullThroughTest {
                 .body("find { it.digest == '" + digest + "' }.seeding", is(true));
         String infoHash = given().get("/api/v1/cache").then().extract()
                 .path("find { it.digest == '" + digest + "' }.infoHash");
-        assertThat(UpstreamResource.tracker.torrentInfo(infoHash)).contains(digest);
+        UpstreamResource.tracker.awaitTorrentInfo(infoHash, digest, Duration.ofSeconds(20));
     }
 
     @jakarta.inject.Inject
@@ -138,7 +139,7 @@ class PullThroughTest {
         String infoHash = given().queryParam("repository", "team/app")
                 .queryParam("ns", UpstreamResource.registry.host())
                 .get("/api/v1/metainfo/" + b.digest()).header("X-Rackswarm-Info-Hash");
-        assertThat(UpstreamResource.tracker.torrentInfo(infoHash)).contains(b.digest());
+        UpstreamResource.tracker.awaitTorrentInfo(infoHash, b.digest(), Duration.ofSeconds(20));
 
         Path dir = UpstreamResource.dir;
         String announce = UpstreamResource.tracker.announceUrl("node-7", "z1", "r1");

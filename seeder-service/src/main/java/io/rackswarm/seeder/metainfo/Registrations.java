@@ -1,0 +1,105 @@
+package io.rackswarm.seeder.metainfo;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.rackswarm.core.metainfo.Metainfo;
+import io.rackswarm.core.torrent.InfoHash;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps every seeded torrent registered with the tracker, in the background: serving a blob never
+ * waits for the tracker. A failed registration is retried with a growing delay; one the tracker
+ * has lost (its Redis lost its data) is registered again when the tracker says so.
+ *
+ * <p>The pending set holds one entry per seeded blob at most, so it is bounded by the cache.
+ */
+@ApplicationScoped
+public class Registrations {
+
+    private static final Logger LOG = Logger.getLogger(Registrations.class);
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    private static final Duration LAST_RETRY = Duration.ofSeconds(30);
+
+    private final TrackerRegistration tracker;
+    private final Map<InfoHash, Metainfo> pending = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
+            r -> {
+                Thread t = new Thread(r, "tracker-registration");
+                t.setDaemon(true);
+                return t;
+            });
+    private final Counter failures;
+    private volatile Consumer<InfoHash> onRegistered = ih -> { };
+    /** The last failure logged, so an outage logs one line and not one per blob and attempt. */
+    private volatile String lastLogged = "";
+
+    public Registrations(TrackerRegistration tracker, MeterRegistry metrics) {
+        this.tracker = tracker;
+        this.failures = Counter.builder("rackswarm.seeder.tracker.registration.failures")
+                .description("registration attempts the tracker did not take").register(metrics);
+        Gauge.builder("rackswarm.seeder.tracker.registrations.pending", pending, Map::size)
+                .register(metrics);
+    }
+
+    /** Told of each torrent once the tracker has it (the seeder then announces at once). */
+    public void onRegistered(Consumer<InfoHash> listener) {
+        this.onRegistered = listener;
+    }
+
+    /** Registers the torrent soon; a torrent already waiting is not queued twice. */
+    public void register(Metainfo metainfo) {
+        if (pending.putIfAbsent(metainfo.infoHash(), metainfo) == null) {
+            retries.execute(() -> attempt(metainfo, FIRST_RETRY));
+        }
+    }
+
+    /** Torrents not yet registered. */
+    public int pending() {
+        return pending.size();
+    }
+
+    private void attempt(Metainfo metainfo, Duration nextDelay) {
+        if (pending.get(metainfo.infoHash()) != metainfo) {
+            return; // withdrawn (the blob was evicted)
+        }
+        try {
+            tracker.register(metainfo);
+            pending.remove(metainfo.infoHash(), metainfo);
+            if (!lastLogged.isEmpty()) {
+                LOG.infof("tracker takes registrations again (%s)", metainfo.digest());
+                lastLogged = "";
+            }
+            onRegistered.accept(metainfo.infoHash());
+        } catch (TrackerUnavailableException e) {
+            failures.increment();
+            if (!e.getMessage().equals(lastLogged)) {
+                lastLogged = e.getMessage();
+                LOG.warnf("registration of %s failed, retrying (%d waiting): %s",
+                        metainfo.digest(), pending.size(), e.getMessage());
+            }
+            Duration after = nextDelay.multipliedBy(2);
+            retries.schedule(() -> attempt(metainfo, after.compareTo(LAST_RETRY) > 0
+                    ? LAST_RETRY : after), nextDelay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Stops retrying a torrent that is no longer seeded. */
+    public void withdraw(InfoHash infoHash) {
+        pending.remove(infoHash);
+    }
+
+    @PreDestroy
+    void stop() {
+        retries.shutdownNow();
+    }
+}
