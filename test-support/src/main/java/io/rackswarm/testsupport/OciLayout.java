@@ -69,6 +69,11 @@ public final class OciLayout {
             diffIds.append(diffIds.length() == 0 ? "" : ",").append("\"sha256:")
                     .append(sha256(b)).append('"');
         }
+        return imageOf(architecture, layers, diffIds.toString());
+    }
+
+    private Image imageOf(String architecture, List<Blob> layers, String diffIds)
+            throws IOException {
         StringBuilder layerDescriptors = new StringBuilder();
         for (Blob l : layers) {
             layerDescriptors.append(layerDescriptors.length() == 0 ? "" : ",")
@@ -81,6 +86,62 @@ public final class OciLayout {
                 + "\"config\":" + descriptor(CONFIG, config, "") + ","
                 + "\"layers\":[" + layerDescriptors + "]}").getBytes(StandardCharsets.UTF_8));
         return new Image(manifest, config, layers);
+    }
+
+    /**
+     * An image for one platform whose layers are real tar.gz archives, each holding one file of
+     * random bytes of the given size, so that a container runtime can unpack them.
+     */
+    public Image unpackableImage(String architecture, long seed, int... fileSizes)
+            throws IOException {
+        Random random = new Random(seed);
+        List<Blob> layers = new ArrayList<>();
+        StringBuilder diffIds = new StringBuilder();
+        for (int i = 0; i < fileSizes.length; i++) {
+            byte[] content = new byte[fileSizes[i]];
+            random.nextBytes(content);
+            byte[] tar = tar("layer-" + i + ".bin", content);
+            java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+                out.write(tar);
+            }
+            layers.add(blob(gz.toByteArray()));
+            diffIds.append(diffIds.length() == 0 ? "" : ",").append("\"sha256:")
+                    .append(sha256(tar)).append('"');
+        }
+        return imageOf(architecture, layers, diffIds.toString());
+    }
+
+    /** A POSIX ustar archive of one regular file. */
+    private static byte[] tar(String name, byte[] content) {
+        byte[] header = new byte[512];
+        put(header, 0, name);
+        put(header, 100, "0000644");
+        put(header, 108, "0000000");
+        put(header, 116, "0000000");
+        put(header, 124, String.format("%011o", content.length));
+        put(header, 136, String.format("%011o", 1_700_000_000L));
+        java.util.Arrays.fill(header, 148, 156, (byte) ' ');
+        header[156] = '0';
+        put(header, 257, "ustar");
+        put(header, 263, "00");
+        long sum = 0;
+        for (byte b : header) {
+            sum += b & 0xff;
+        }
+        put(header, 148, String.format("%06o", sum));
+        header[154] = 0;
+        header[155] = ' ';
+        int padded = (content.length + 511) / 512 * 512;
+        byte[] out = new byte[512 + padded + 1024];
+        System.arraycopy(header, 0, out, 0, 512);
+        System.arraycopy(content, 0, out, 512, content.length);
+        return out;
+    }
+
+    private static void put(byte[] header, int offset, String value) {
+        byte[] b = value.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(b, 0, header, offset, b.length);
     }
 
     /** An image index over images of different architectures. */

@@ -161,6 +161,52 @@ public final class BlobCache {
         }
     }
 
+    /**
+     * Takes in a blob file that was written and verified elsewhere (the agent's BitTorrent
+     * downloads): it is moved into place atomically and counts against the budget.
+     *
+     * @param verified a file on the cache's file system whose sha256 the caller has checked
+     * @return the blob's path in the cache; if the blob was cached meanwhile, that one (and
+     *     {@code verified} is deleted)
+     * @throws CacheFullException no room even after evicting every unleased blob
+     */
+    public Path admit(Digest digest, Path verified) throws IOException {
+        Optional<Path> hit = find(digest);
+        if (hit.isPresent()) {
+            Files.deleteIfExists(verified);
+            return hit.get();
+        }
+        long size = Files.size(verified);
+        reserve(digest, size);
+        Path target = path(digest);
+        try {
+            Files.move(verified, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            release(size);
+            throw e;
+        }
+        synchronized (this) {
+            reservedBytes -= size;
+            if (entries.put(digest, size) == null) {
+                usedBytes += size;
+            }
+        }
+        return target;
+    }
+
+    /** Removes a blob that must not be served (it failed a check); a no-op if absent. */
+    public void drop(Digest digest) throws IOException {
+        synchronized (this) {
+            Long size = entries.remove(digest);
+            if (size == null) {
+                return;
+            }
+            usedBytes -= size;
+        }
+        Files.deleteIfExists(path(digest));
+        onEvict.accept(digest);
+    }
+
     private static RuntimeException rethrow(Throwable t) {
         return t instanceof RuntimeException r ? r : new IllegalStateException(t);
     }

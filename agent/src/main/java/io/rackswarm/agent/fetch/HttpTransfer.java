@@ -1,0 +1,102 @@
+package io.rackswarm.agent.fetch;
+
+import io.rackswarm.agent.fetch.SourceBytes.Source;
+import io.rackswarm.agent.seeder.SeederClient;
+import io.rackswarm.agent.seeder.SeederException;
+import io.rackswarm.core.oci.Digest;
+import io.rackswarm.core.oci.RegistryHost;
+import io.rackswarm.core.oci.Repository;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The rest of a blob from the seeder over HTTP, from the first byte the download lacks
+ * ({@code Range}), written into the download's file. A seeder that sends nothing for the stall
+ * timeout is cut off.
+ */
+final class HttpTransfer {
+
+    private final SeederClient seeder;
+    private final FetchMetrics metrics;
+    private final ScheduledExecutorService watchdog;
+    private final Duration stallTimeout;
+
+    HttpTransfer(SeederClient seeder, FetchMetrics metrics, ScheduledExecutorService watchdog,
+            Duration stallTimeout) {
+        this.seeder = seeder;
+        this.metrics = metrics;
+        this.watchdog = watchdog;
+        this.stallTimeout = stallTimeout;
+    }
+
+    /**
+     * Fills the download's file from {@link Download#available()} to its end.
+     *
+     * @param hasher hashes the bytes as they are written
+     */
+    void fill(Download download, Optional<RegistryHost> ns, Repository repository,
+            Sha256Follower hasher) throws IOException {
+        Digest digest = download.digest();
+        long from = download.available();
+        SeederClient.BlobStream stream = seeder.blob(ns, repository, digest, from);
+        if (stream.size() < 0) {
+            stream.body().close();
+            throw new SeederException(502, "seeder sent blob " + digest + " without its size");
+        }
+        download.sizeKnown(stream.size());
+        AtomicLong lastByte = new AtomicLong(System.nanoTime());
+        ScheduledFuture<?> guard = watchdog.scheduleAtFixedRate(() -> {
+            if (System.nanoTime() - lastByte.get() > stallTimeout.toNanos()) {
+                try {
+                    stream.body().close();
+                } catch (IOException ignored) {
+                    // the reader sees the closed stream
+                }
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+        long position = from;
+        hasher.follow(from);
+        try (InputStream in = stream.body(); FileChannel out = FileChannel.open(download.file(),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            byte[] buffer = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                lastByte.set(System.nanoTime());
+                if (position + n > stream.size()) {
+                    throw new SeederException(502, "seeder sent more than the " + stream.size()
+                            + " bytes of blob " + digest);
+                }
+                ByteBuffer b = ByteBuffer.wrap(buffer, 0, n);
+                while (b.hasRemaining()) {
+                    position += out.write(b, position);
+                }
+                download.bytes().add(Source.SEEDER_HTTP, n);
+                metrics.received(Source.SEEDER_HTTP, n);
+                hasher.update(buffer, 0, n);
+                download.advance(position);
+            }
+            if (position != stream.size()) {
+                throw new IOException("seeder stream of blob " + digest + " ended after "
+                        + position + " of " + stream.size() + " bytes");
+            }
+            out.truncate(stream.size());
+        } catch (IOException e) {
+            if (System.nanoTime() - lastByte.get() > stallTimeout.toNanos()) {
+                throw new IOException("seeder sent nothing for " + stallTimeout + " at byte "
+                        + position + " of blob " + digest, e);
+            }
+            throw e;
+        } finally {
+            guard.cancel(false);
+        }
+    }
+}

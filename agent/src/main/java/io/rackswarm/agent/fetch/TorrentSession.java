@@ -1,0 +1,254 @@
+package io.rackswarm.agent.fetch;
+
+import io.rackswarm.agent.config.AgentConfig;
+import io.rackswarm.agent.topology.NodeTopology;
+import io.rackswarm.core.metainfo.Metainfo;
+import io.rackswarm.core.torrent.InfoHash;
+import io.rackswarm.core.torrent.PeerFingerprint;
+import io.rackswarm.core.topology.Location;
+import io.rackswarm.torrent.DatacenterSession;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+import org.libtorrent4j.AlertListener;
+import org.libtorrent4j.AnnounceEntry;
+import org.libtorrent4j.SessionManager;
+import org.libtorrent4j.SettingsPack;
+import org.libtorrent4j.TorrentFlags;
+import org.libtorrent4j.TorrentHandle;
+import org.libtorrent4j.TorrentInfo;
+import org.libtorrent4j.alerts.Alert;
+import org.libtorrent4j.alerts.AlertType;
+import org.libtorrent4j.alerts.HashFailedAlert;
+import org.libtorrent4j.alerts.PieceFinishedAlert;
+import org.libtorrent4j.alerts.TorrentAlert;
+import org.libtorrent4j.swig.peer_info;
+import org.libtorrent4j.swig.peer_info_vector;
+import org.libtorrent4j.swig.settings_pack;
+
+/**
+ * The agent's one libtorrent session: downloads blobs and seeds the cached ones. Every torrent
+ * announces with this node's token and topology; when the node's labels change, the session
+ * re-announces with the new ones and takes a peer id naming the new rack.
+ */
+@ApplicationScoped
+public class TorrentSession {
+
+    private static final Logger LOG = Logger.getLogger(TorrentSession.class);
+    /** The tracker's interval rules (10 s, 2 s while a tier is empty); libtorrent's floor goes. */
+    private static final int MIN_ANNOUNCE_SECONDS = 1;
+
+    /** What a download hears from libtorrent about its torrent. */
+    public interface Events {
+        void pieceFinished(int piece);
+
+        void pieceFailed(int piece);
+
+        void error(String message);
+    }
+
+    private final AgentConfig config;
+    private final NodeTopology topology;
+    private final String token;
+    private SessionManager session;
+    private final Map<String, Torrent> torrents = new ConcurrentHashMap<>();
+
+    private record Torrent(TorrentHandle handle, String announceBase, Events events) {
+    }
+
+    public TorrentSession(AgentConfig config, NodeTopology topology, NodeToken token) {
+        this.config = config;
+        this.topology = topology;
+        this.token = token.value();
+    }
+
+    private synchronized SessionManager session() {
+        if (session == null) {
+            Location here = topology.location();
+            session = DatacenterSession.start(new DatacenterSession.Settings(config.peerHost(),
+                    config.peerPort(), config.uploadBytesPerSecond(),
+                    config.downloadBytesPerSecond(), PeerFingerprint.agent(here),
+                    MIN_ANNOUNCE_SECONDS));
+            session.addListener(new AlertListener() {
+                @Override
+                public int[] types() {
+                    return new int[] {AlertType.PIECE_FINISHED.swig(),
+                        AlertType.HASH_FAILED.swig(), AlertType.TORRENT_ERROR.swig(),
+                        AlertType.FILE_ERROR.swig()};
+                }
+
+                @Override
+                public void alert(Alert<?> alert) {
+                    dispatch(alert);
+                }
+            });
+            topology.onChange(this::moved);
+        }
+        return session;
+    }
+
+    /** Starts the session now rather than at the first blob (readiness asks for it). */
+    public boolean isUp() {
+        return session() != null && session.isRunning();
+    }
+
+    private void dispatch(Alert<?> alert) {
+        if (!(alert instanceof TorrentAlert<?> t)) {
+            return;
+        }
+        Torrent torrent = torrents.get(t.handle().infoHash().toHex());
+        if (torrent == null || torrent.events() == null) {
+            return;
+        }
+        if (alert instanceof PieceFinishedAlert p) {
+            torrent.events().pieceFinished(p.pieceIndex());
+        } else if (alert instanceof HashFailedAlert h) {
+            torrent.events().pieceFailed(h.pieceIndex());
+        } else {
+            torrent.events().error(alert.message());
+        }
+    }
+
+    /**
+     * Starts downloading a torrent into {@code dir}; data already there (an earlier, interrupted
+     * download) is checked and kept.
+     *
+     * @param announceBase the tracker's announce URL from the seeder's metainfo
+     */
+    public TorrentHandle download(Metainfo metainfo, String announceBase, Path dir,
+            Events events) {
+        return add(metainfo, announceBase, dir, events, null);
+    }
+
+    /** Seeds a verified blob held in {@code dir}, without checking it again. */
+    public void seed(Metainfo metainfo, String announceBase, Path dir) {
+        add(metainfo, announceBase, dir, null, TorrentFlags.SEED_MODE);
+    }
+
+    private TorrentHandle add(Metainfo metainfo, String announceBase, Path dir, Events events,
+            org.libtorrent4j.swig.torrent_flags_t flags) {
+        SessionManager s = session();
+        TorrentInfo info = new TorrentInfo(metainfo.torrentFile(announceUrl(announceBase)));
+        String key = metainfo.infoHash().hex();
+        TorrentHandle existing = s.find(info.infoHash());
+        if (existing != null && existing.isValid()) {
+            s.remove(existing);
+        }
+        // Registered before adding, so that no piece alert is missed.
+        torrents.put(key, new Torrent(null, announceBase, events));
+        s.download(info, dir.toFile(), null, null, null, flags == null
+                ? new org.libtorrent4j.swig.torrent_flags_t() : flags);
+        TorrentHandle handle = s.find(info.infoHash());
+        if (handle == null || !handle.isValid()) {
+            torrents.remove(key);
+            throw new IllegalStateException("libtorrent did not add " + metainfo.infoHash());
+        }
+        torrents.put(key, new Torrent(handle, announceBase, events));
+        return handle;
+    }
+
+    /** Stops a torrent; its files stay. */
+    public void remove(InfoHash infoHash) {
+        Torrent t = torrents.remove(infoHash.hex());
+        if (t != null && t.handle() != null && t.handle().isValid()) {
+            session().remove(t.handle());
+        }
+    }
+
+    public boolean isSeeding(InfoHash infoHash) {
+        Torrent t = torrents.get(infoHash.hex());
+        return t != null && t.handle() != null && t.handle().isValid()
+                && t.handle().status().isSeeding();
+    }
+
+    /** Whether peers are connected to this torrent now (it is being uploaded). */
+    public boolean hasPeers(InfoHash infoHash) {
+        Torrent t = torrents.get(infoHash.hex());
+        return t != null && t.handle() != null && t.handle().isValid()
+                && t.handle().status().numPeers() > 0;
+    }
+
+    public int torrents() {
+        return torrents.size();
+    }
+
+    public long uploadedBytes() {
+        return session == null ? 0 : session.totalUpload();
+    }
+
+    /**
+     * What each connected peer has sent this torrent so far, keyed by peer (address and id),
+     * with where the peer sits as seen from this node.
+     */
+    public Map<String, PeerBytes> peerBytes(TorrentHandle handle) {
+        Map<String, PeerBytes> out = new java.util.HashMap<>();
+        if (!handle.isValid()) {
+            return out;
+        }
+        peer_info_vector peers = new peer_info_vector();
+        handle.swig().get_peer_info(peers);
+        Location here = topology.location();
+        for (int i = 0; i < peers.size(); i++) {
+            peer_info p = peers.get(i);
+            String pidHex = p.getPid().to_hex();
+            byte[] pid = HexFormat.of().parseHex(pidHex);
+            String key = p.getIp().address().to_string() + ":" + p.getIp().port() + "/" + pidHex;
+            out.put(key, new PeerBytes(PeerFingerprint.classify(pid, here),
+                    p.getTotal_download()));
+        }
+        return out;
+    }
+
+    /** One peer's contribution to a download. */
+    public record PeerBytes(PeerFingerprint.Source source, long downloaded) {
+    }
+
+    private String announceUrl(String base) {
+        Location here = topology.location();
+        StringBuilder url = new StringBuilder(base).append(base.contains("?") ? '&' : '?')
+                .append("token=").append(encode(token));
+        if (!here.region().isEmpty()) {
+            url.append("&region=").append(encode(here.region()));
+        }
+        if (!here.zone().isEmpty()) {
+            url.append("&zone=").append(encode(here.zone()));
+        }
+        if (!here.rack().isEmpty()) {
+            url.append("&rack=").append(encode(here.rack()));
+        }
+        return url.toString();
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private void moved(Location now) {
+        LOG.infof("node moved to %s: re-announcing %d torrents", now, torrents.size());
+        SettingsPack pack = new SettingsPack();
+        pack.setString(settings_pack.string_types.peer_fingerprint.swigValue(),
+                PeerFingerprint.agent(now));
+        session.applySettings(pack);
+        for (Torrent t : torrents.values()) {
+            if (t.handle() != null && t.handle().isValid()) {
+                t.handle().replaceTrackers(List.of(new AnnounceEntry(
+                        announceUrl(t.announceBase()))));
+                t.handle().forceReannounce();
+            }
+        }
+    }
+
+    @PreDestroy
+    synchronized void stop() {
+        if (session != null) {
+            session.stop();
+        }
+    }
+}

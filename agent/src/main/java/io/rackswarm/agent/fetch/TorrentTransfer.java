@@ -1,0 +1,130 @@
+package io.rackswarm.agent.fetch;
+
+import io.rackswarm.agent.fetch.SourceBytes.Source;
+import io.rackswarm.core.metainfo.PieceLength;
+import io.rackswarm.core.metainfo.TorrentFile;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.libtorrent4j.TorrentHandle;
+
+/**
+ * A blob over BitTorrent into the download's file. Pieces are asked for in the order a reader
+ * needs them (deadlines on a short window after the first missing piece, not sequential mode, so
+ * the swarm keeps its piece diversity); the file's verified prefix grows as they arrive. Ends
+ * when every piece is in, or when nothing arrived for the stall timeout.
+ */
+final class TorrentTransfer implements TorrentSession.Events {
+
+    /** Pieces ahead of the reader that get deadlines. */
+    private static final int WINDOW = 8;
+    private static final int DEADLINE_STEP_MILLIS = 200;
+
+    private final TorrentSession session;
+    private final FetchMetrics metrics;
+    private final Duration stallTimeout;
+    private final Semaphore wake = new Semaphore(0);
+    private volatile String error;
+
+    TorrentTransfer(TorrentSession session, FetchMetrics metrics, Duration stallTimeout) {
+        this.session = session;
+        this.metrics = metrics;
+        this.stallTimeout = stallTimeout;
+    }
+
+    @Override
+    public void pieceFinished(int piece) {
+        wake.release();
+    }
+
+    @Override
+    public void pieceFailed(int piece) {
+        metrics.pieceFailed();
+    }
+
+    @Override
+    public void error(String message) {
+        error = message;
+        wake.release();
+    }
+
+    /**
+     * Downloads until complete or stalled.
+     *
+     * @return true when every piece is in; false when the download stalled and the rest must
+     *     come another way
+     */
+    boolean run(Download download, TorrentFile torrent, Sha256Follower hasher)
+            throws IOException, InterruptedException {
+        var metainfo = torrent.metainfo();
+        long size = metainfo.length();
+        int pieceLength = PieceLength.forSize(size);
+        int pieces = (int) ((size + pieceLength - 1) / pieceLength);
+        TorrentHandle handle = session.download(metainfo, torrent.announce(),
+                download.file().getParent(), this);
+        Map<String, Long> seenFromPeer = new HashMap<>();
+        try {
+            int firstMissing = 0;
+            int deadlinesUpTo = 0;
+            long lastDone = -1;
+            long lastProgress = System.nanoTime();
+            long lastSample = 0;
+            while (true) {
+                wake.tryAcquire(100, TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+                if (error != null) {
+                    throw new IOException("libtorrent: " + error);
+                }
+                while (firstMissing < pieces && handle.havePiece(firstMissing)) {
+                    firstMissing++;
+                }
+                long contiguous = Math.min((long) firstMissing * pieceLength, size);
+                hasher.follow(contiguous);
+                download.advance(contiguous);
+                long now = System.nanoTime();
+                if (now - lastSample > TimeUnit.SECONDS.toNanos(1) || firstMissing == pieces) {
+                    account(download, handle, seenFromPeer);
+                    lastSample = now;
+                }
+                if (firstMissing == pieces) {
+                    return true;
+                }
+                while (deadlinesUpTo < Math.min(pieces, firstMissing + WINDOW)) {
+                    int i = Math.max(deadlinesUpTo, firstMissing);
+                    handle.setPieceDeadline(i, (i - firstMissing + 1) * DEADLINE_STEP_MILLIS);
+                    deadlinesUpTo = i + 1;
+                }
+                long done = handle.status().totalDone();
+                if (done != lastDone) {
+                    lastDone = done;
+                    lastProgress = now;
+                } else if (now - lastProgress > stallTimeout.toNanos()) {
+                    return false;
+                }
+            }
+        } finally {
+            session.remove(metainfo.infoHash());
+        }
+    }
+
+    /** Adds what each peer sent since the last look to the download's bytes by source. */
+    private void account(Download download, TorrentHandle handle, Map<String, Long> seen) {
+        for (var e : session.peerBytes(handle).entrySet()) {
+            long before = seen.getOrDefault(e.getKey(), 0L);
+            long delta = e.getValue().downloaded() - before;
+            if (delta > 0) {
+                seen.put(e.getKey(), e.getValue().downloaded());
+                Source source = switch (e.getValue().source()) {
+                    case PEER_RACK -> Source.PEER_RACK;
+                    case SEEDER -> Source.SEEDER_P2P;
+                    case PEER_REMOTE, OTHER -> Source.PEER_REMOTE;
+                };
+                download.bytes().add(source, delta);
+                metrics.received(source, delta);
+            }
+        }
+    }
+}
