@@ -26,11 +26,10 @@ import org.libtorrent4j.TorrentHandle;
 import org.libtorrent4j.TorrentInfo;
 import org.libtorrent4j.alerts.Alert;
 import org.libtorrent4j.alerts.AlertType;
+import org.libtorrent4j.alerts.BlockFinishedAlert;
 import org.libtorrent4j.alerts.HashFailedAlert;
 import org.libtorrent4j.alerts.PieceFinishedAlert;
 import org.libtorrent4j.alerts.TorrentAlert;
-import org.libtorrent4j.swig.peer_info;
-import org.libtorrent4j.swig.peer_info_vector;
 import org.libtorrent4j.swig.settings_pack;
 
 /**
@@ -50,6 +49,9 @@ public class TorrentSession {
         void pieceFinished(int piece);
 
         void pieceFailed(int piece);
+
+        /** A 16 KiB block (or the blob's last, shorter one) arrived from this peer. */
+        void blockReceived(int piece, int block, PeerFingerprint.Source from);
 
         void error(String message);
     }
@@ -80,6 +82,7 @@ public class TorrentSession {
                 @Override
                 public int[] types() {
                     return new int[] {AlertType.PIECE_FINISHED.swig(),
+                        AlertType.BLOCK_FINISHED.swig(),
                         AlertType.HASH_FAILED.swig(), AlertType.TORRENT_ERROR.swig(),
                         AlertType.FILE_ERROR.swig()};
                 }
@@ -107,7 +110,11 @@ public class TorrentSession {
         if (torrent == null || torrent.events() == null) {
             return;
         }
-        if (alert instanceof PieceFinishedAlert p) {
+        if (alert instanceof BlockFinishedAlert b) {
+            byte[] pid = HexFormat.of().parseHex(b.peerId().toHex());
+            torrent.events().blockReceived(b.pieceIndex(), b.blockIndex(),
+                    PeerFingerprint.classify(pid, topology.location()));
+        } else if (alert instanceof PieceFinishedAlert p) {
             torrent.events().pieceFinished(p.pieceIndex());
         } else if (alert instanceof HashFailedAlert h) {
             torrent.events().pieceFailed(h.pieceIndex());
@@ -181,33 +188,6 @@ public class TorrentSession {
 
     public long uploadedBytes() {
         return session == null ? 0 : session.totalUpload();
-    }
-
-    /**
-     * What each connected peer has sent this torrent so far, keyed by peer (address and id),
-     * with where the peer sits as seen from this node.
-     */
-    public Map<String, PeerBytes> peerBytes(TorrentHandle handle) {
-        Map<String, PeerBytes> out = new java.util.HashMap<>();
-        if (!handle.isValid()) {
-            return out;
-        }
-        peer_info_vector peers = new peer_info_vector();
-        handle.swig().get_peer_info(peers);
-        Location here = topology.location();
-        for (int i = 0; i < peers.size(); i++) {
-            peer_info p = peers.get(i);
-            String pidHex = p.getPid().to_hex();
-            byte[] pid = HexFormat.of().parseHex(pidHex);
-            String key = p.getIp().address().to_string() + ":" + p.getIp().port() + "/" + pidHex;
-            out.put(key, new PeerBytes(PeerFingerprint.classify(pid, here),
-                    p.getTotal_download()));
-        }
-        return out;
-    }
-
-    /** One peer's contribution to a download. */
-    public record PeerBytes(PeerFingerprint.Source source, long downloaded) {
     }
 
     private String announceUrl(String base) {

@@ -3,10 +3,9 @@ package io.rackswarm.agent.fetch;
 import io.rackswarm.agent.fetch.SourceBytes.Source;
 import io.rackswarm.core.metainfo.PieceLength;
 import io.rackswarm.core.metainfo.TorrentFile;
+import io.rackswarm.core.torrent.PeerFingerprint;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.libtorrent4j.TorrentHandle;
@@ -45,6 +44,29 @@ final class TorrentTransfer implements TorrentSession.Events {
         metrics.pieceFailed();
     }
 
+    /** Blocks are 16 KiB (libtorrent's block size) but for the last of the blob. */
+    private static final int BLOCK = 16 * 1024;
+    private volatile Download current;
+    private volatile long size;
+    private volatile int pieceLength;
+
+    @Override
+    public void blockReceived(int piece, int block, PeerFingerprint.Source from) {
+        Download d = current;
+        if (d == null) {
+            return;
+        }
+        long start = (long) piece * pieceLength + (long) block * BLOCK;
+        long n = Math.max(0, Math.min(BLOCK, size - start));
+        Source source = switch (from) {
+            case PEER_RACK -> Source.PEER_RACK;
+            case SEEDER -> Source.SEEDER_P2P;
+            case PEER_REMOTE, OTHER -> Source.PEER_REMOTE;
+        };
+        d.bytes().add(source, n);
+        metrics.received(source, n);
+    }
+
     @Override
     public void error(String message) {
         error = message;
@@ -62,16 +84,17 @@ final class TorrentTransfer implements TorrentSession.Events {
         var metainfo = torrent.metainfo();
         long size = metainfo.length();
         int pieceLength = PieceLength.forSize(size);
+        this.size = size;
+        this.pieceLength = pieceLength;
+        this.current = download;
         int pieces = (int) ((size + pieceLength - 1) / pieceLength);
         TorrentHandle handle = session.download(metainfo, torrent.announce(),
                 download.file().getParent(), this);
-        Map<String, Long> seenFromPeer = new HashMap<>();
         try {
             int firstMissing = 0;
             int deadlinesUpTo = 0;
             long lastDone = -1;
             long lastProgress = System.nanoTime();
-            long lastSample = 0;
             while (true) {
                 wake.tryAcquire(100, TimeUnit.MILLISECONDS);
                 wake.drainPermits();
@@ -85,10 +108,6 @@ final class TorrentTransfer implements TorrentSession.Events {
                 hasher.follow(contiguous);
                 download.advance(contiguous);
                 long now = System.nanoTime();
-                if (now - lastSample > TimeUnit.SECONDS.toNanos(1) || firstMissing == pieces) {
-                    account(download, handle, seenFromPeer);
-                    lastSample = now;
-                }
                 if (firstMissing == pieces) {
                     return true;
                 }
@@ -107,24 +126,6 @@ final class TorrentTransfer implements TorrentSession.Events {
             }
         } finally {
             session.remove(metainfo.infoHash());
-        }
-    }
-
-    /** Adds what each peer sent since the last look to the download's bytes by source. */
-    private void account(Download download, TorrentHandle handle, Map<String, Long> seen) {
-        for (var e : session.peerBytes(handle).entrySet()) {
-            long before = seen.getOrDefault(e.getKey(), 0L);
-            long delta = e.getValue().downloaded() - before;
-            if (delta > 0) {
-                seen.put(e.getKey(), e.getValue().downloaded());
-                Source source = switch (e.getValue().source()) {
-                    case PEER_RACK -> Source.PEER_RACK;
-                    case SEEDER -> Source.SEEDER_P2P;
-                    case PEER_REMOTE, OTHER -> Source.PEER_REMOTE;
-                };
-                download.bytes().add(source, delta);
-                metrics.received(source, delta);
-            }
         }
     }
 }
