@@ -1,0 +1,198 @@
+package io.rackswarm.agent.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rackswarm.agent.testing.AgentWorld;
+import io.rackswarm.core.metainfo.TorrentFile;
+import io.rackswarm.core.oci.Digest;
+import io.rackswarm.testsupport.OciLayout;
+import io.rackswarm.testsupport.RedisServer;
+import io.rackswarm.testsupport.ServiceProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Agents as separate processes, as on separate nodes, with a seeder capped at 1 MB/s so that
+ * what a node can take from its peers shows: a second rack's node takes bytes from the first;
+ * a peer serving corrupt pieces never gets them into a cache; an agent killed mid-blob resumes;
+ * with the tracker gone, pulls complete from the seeder over HTTP.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PeersIT {
+
+    @TempDir
+    static Path dir;
+
+    static AgentWorld world;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        world = AgentWorld.start(dir.resolve("world"), 1_000_000);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (world != null) {
+            world.close();
+        }
+    }
+
+    private static OciLayout.Blob big() {
+        return world.image.layers().get(2);
+    }
+
+    private static OciLayout.Blob mid() {
+        return world.image.layers().get(1);
+    }
+
+    @Test
+    @Order(1)
+    void givenAnAgentInRackA_whenAnAgentInRackBPulls_thenItTakesBytesFromRackA()
+            throws Exception {
+        try (ServiceProcess a = world.agent("node-a1", "a", Map.of());
+                ServiceProcess b = world.agent("node-b1", "b", Map.of())) {
+            assertThat(pull(a, big())).isEqualTo(big().digest());
+            assertThat(pull(b, big())).as(b.log()).isEqualTo(big().digest());
+            String metrics = get(b.url() + "/q/metrics");
+            long fromA = counter(metrics, "rackswarm_agent_fetched_bytes_total", "source",
+                    "peer_remote");
+            assertThat(fromA).as("bytes node-b1 took from node-a1\n%s", metrics)
+                    .isGreaterThan(big().size() / 4);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void givenAPeerServingCorruptPieces_thenTheAgentRejectsThemAndCachesTheRightBlob()
+            throws Exception {
+        OciLayout.Blob blob = mid();
+        Digest digest = Digest.parse(blob.digest());
+        byte[] torrent = HTTP.send(HttpRequest.newBuilder(URI.create(world.seeder.url()
+                        + "/api/v1/metainfo/" + blob.digest() + "?repository=team/app&ns="
+                        + world.ns())).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+        TorrentFile file = TorrentFile.parse(torrent, digest);
+        // A node in the agent's own rack seeding the blob with every piece damaged: aria2c
+        // seeds files it has not verified when told to (libtorrent's seed mode would check
+        // each piece before sending it).
+        Path badDir = Files.createDirectories(dir.resolve("bad-peer"));
+        byte[] corrupt = blob.bytes().clone();
+        for (int i = 0; i < corrupt.length; i += 16 * 1024) {
+            corrupt[i] ^= 0x5a;
+        }
+        Files.write(badDir.resolve(digest.hex()), corrupt);
+        String announce = world.tracker.announceUrl("node-bad", "eu-1", "c") + "&region=eu";
+        Path badTorrent = Files.write(dir.resolve("bad.torrent"),
+                file.metainfo().torrentFile(announce));
+        Process bad = new ProcessBuilder("aria2c", "--dir=" + badDir,
+                "--listen-port=" + RedisServer.freePort(), "--enable-dht=false",
+                "--enable-dht6=false", "--bt-enable-lpd=false", "--enable-peer-exchange=false",
+                "--bt-seed-unverified=true", "--check-integrity=false", "--seed-ratio=0.0",
+                "--seed-time=10", "--bt-tracker-interval=1", badTorrent.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("bad.log").toFile())
+                .start();
+        try (ServiceProcess agent = world.agent("node-c1", "c", Map.of())) {
+            world.tracker.awaitTorrentInfo(file.metainfo().infoHash().hex(), "\"seeders\":2",
+                    Duration.ofSeconds(30));
+            assertThat(pull(agent, blob)).isEqualTo(blob.digest());
+            String metrics = get(agent.url() + "/q/metrics");
+            assertThat(counter(metrics, "rackswarm_agent_pieces_failed_total", null, null))
+                    .as("pieces the bad peer sent were caught\n%s", agent.log())
+                    .isGreaterThan(0);
+            Path cached = dir.resolve("world/node-c1/blobs/sha256").resolve(digest.hex());
+            assertThat(OciLayout.sha256(Files.readAllBytes(cached))).isEqualTo(digest.hex());
+        } finally {
+            bad.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void givenAnAgentKilledMidBlob_whenRestarted_thenItResumesAndVerifies() throws Exception {
+        Map<String, String> slow = Map.of("RACKSWARM_AGENT_DOWNLOAD_BYTES_PER_SECOND", "1000000",
+                "RACKSWARM_AGENT_P2P_STALL_TIMEOUT", "30s");
+        ServiceProcess first = world.agent("node-d1", "d", slow);
+        CompletableFuture<String> cut = CompletableFuture.supplyAsync(() -> {
+            try {
+                return pull(first, big());
+            } catch (Exception e) {
+                return "cut: " + e.getMessage();
+            }
+        });
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long done = 0;
+        while (done < 3_000_000 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            Matcher m = Pattern.compile("\"bytesDone\":(\\d+)").matcher(get(first.url()
+                    + "/api/v1/status"));
+            done = m.find() ? Long.parseLong(m.group(1)) : done;
+        }
+        assertThat(done).as("the download got going").isGreaterThanOrEqualTo(3_000_000);
+        first.kill();
+        assertThat(cut.get()).as("a killed agent never completes a response")
+                .isNotEqualTo(big().digest());
+
+        try (ServiceProcess again = world.agent("node-d1", "d", Map.of())) {
+            assertThat(pull(again, big())).isEqualTo(big().digest());
+            String metrics = get(again.url() + "/q/metrics");
+            long fetched = 0;
+            for (String s : new String[] {"peer_rack", "peer_remote", "seeder_p2p",
+                "seeder_http"}) {
+                fetched += counter(metrics, "rackswarm_agent_fetched_bytes_total", "source", s);
+            }
+            assertThat(fetched).as("after the restart only the rest was fetched\n%s",
+                    again.log()).isLessThan(big().size() - 2_000_000);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void givenTheTrackerStopped_whenAnAgentPulls_thenTheSeederServesItOverHttp()
+            throws Exception {
+        world.tracker.close();
+        try (ServiceProcess agent = world.agent("node-e1", "e", Map.of())) {
+            assertThat(pull(agent, mid())).as(agent.log()).isEqualTo(mid().digest());
+            String metrics = get(agent.url() + "/q/metrics");
+            assertThat(counter(metrics, "rackswarm_agent_fallbacks_total", "reason",
+                    "p2p_stall")).isGreaterThanOrEqualTo(1);
+            assertThat(counter(metrics, "rackswarm_agent_fetched_bytes_total", "source",
+                    "seeder_http")).isGreaterThan(0);
+        }
+    }
+
+    /** GETs a blob through the agent; returns the digest of what arrived. */
+    private static String pull(ServiceProcess agent, OciLayout.Blob blob) throws Exception {
+        HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create(agent.url()
+                        + "/v2/team/app/blobs/" + blob.digest() + "?ns=" + world.ns())).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).as(new String(r.body())).isEqualTo(200);
+        return "sha256:" + OciLayout.sha256(r.body());
+    }
+
+    private static String get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static long counter(String metrics, String name, String label, String value) {
+        String labels = label == null ? "" : "\\{" + label + "=\"" + value + "\"}";
+        Matcher m = Pattern.compile("(?m)^" + name + labels + " ([0-9.E]+)$").matcher(metrics);
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+    }
+}
