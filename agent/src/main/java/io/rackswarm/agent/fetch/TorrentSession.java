@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.libtorrent4j.AlertListener;
 import org.libtorrent4j.AnnounceEntry;
@@ -30,6 +32,7 @@ import org.libtorrent4j.alerts.BlockFinishedAlert;
 import org.libtorrent4j.alerts.HashFailedAlert;
 import org.libtorrent4j.alerts.PieceFinishedAlert;
 import org.libtorrent4j.alerts.TorrentAlert;
+import org.libtorrent4j.alerts.TrackerErrorAlert;
 import org.libtorrent4j.swig.settings_pack;
 
 /**
@@ -84,7 +87,7 @@ public class TorrentSession {
                     return new int[] {AlertType.PIECE_FINISHED.swig(),
                         AlertType.BLOCK_FINISHED.swig(),
                         AlertType.HASH_FAILED.swig(), AlertType.TORRENT_ERROR.swig(),
-                        AlertType.FILE_ERROR.swig()};
+                        AlertType.FILE_ERROR.swig(), AlertType.TRACKER_ERROR.swig()};
                 }
 
                 @Override
@@ -110,7 +113,18 @@ public class TorrentSession {
         if (torrent == null || torrent.events() == null) {
             return;
         }
-        if (alert instanceof BlockFinishedAlert b) {
+        if (alert instanceof TrackerErrorAlert e) {
+            if (e.errorMessage().contains("unregistered torrent")) {
+                // The seeder registers in the background; ask again soon rather than after
+                // libtorrent's back-off.
+                TorrentHandle h = t.handle();
+                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(() -> {
+                    if (h.isValid()) {
+                        h.forceReannounce(0, -1, TorrentHandle.IGNORE_MIN_INTERVAL);
+                    }
+                });
+            }
+        } else if (alert instanceof BlockFinishedAlert b) {
             byte[] pid = HexFormat.of().parseHex(b.peerId().toHex());
             torrent.events().blockReceived(b.pieceIndex(), b.blockIndex(),
                     PeerFingerprint.classify(pid, topology.location()));

@@ -9,10 +9,13 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -32,6 +35,8 @@ public class Registrations {
 
     private final TrackerRegistration tracker;
     private final Map<InfoHash, Metainfo> pending = new ConcurrentHashMap<>();
+    /** Completed when the pending registration of the torrent lands. */
+    private final Map<InfoHash, CompletableFuture<Void>> landed = new ConcurrentHashMap<>();
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
             r -> {
                 Thread t = new Thread(r, "tracker-registration");
@@ -59,7 +64,30 @@ public class Registrations {
     /** Registers the torrent soon; a torrent already waiting is not queued twice. */
     public void register(Metainfo metainfo) {
         if (pending.putIfAbsent(metainfo.infoHash(), metainfo) == null) {
+            landed.put(metainfo.infoHash(), new CompletableFuture<>());
             retries.execute(() -> attempt(metainfo, FIRST_RETRY));
+        }
+    }
+
+    /**
+     * Waits a little for a pending registration, so that a downloader handed the metainfo
+     * right after the blob was cached is not refused by the tracker on its first announce.
+     *
+     * @return whether the torrent is registered (or was never pending here)
+     */
+    public boolean awaitRegistered(InfoHash infoHash, Duration patience) {
+        CompletableFuture<Void> f = landed.get(infoHash);
+        if (f == null) {
+            return true;
+        }
+        try {
+            f.get(patience.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -75,6 +103,10 @@ public class Registrations {
         try {
             tracker.register(metainfo);
             pending.remove(metainfo.infoHash(), metainfo);
+            CompletableFuture<Void> f = landed.remove(metainfo.infoHash());
+            if (f != null) {
+                f.complete(null);
+            }
             if (!lastLogged.isEmpty()) {
                 LOG.infof("tracker takes registrations again (%s)", metainfo.digest());
                 lastLogged = "";
@@ -96,6 +128,10 @@ public class Registrations {
     /** Stops retrying a torrent that is no longer seeded. */
     public void withdraw(InfoHash infoHash) {
         pending.remove(infoHash);
+        CompletableFuture<Void> f = landed.remove(infoHash);
+        if (f != null) {
+            f.cancel(false);
+        }
     }
 
     @PreDestroy

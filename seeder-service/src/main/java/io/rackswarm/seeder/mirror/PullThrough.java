@@ -28,6 +28,8 @@ import org.jboss.logging.Logger;
 public class PullThrough {
 
     private static final Logger LOG = Logger.getLogger(PullThrough.class);
+    private static final java.time.Duration REGISTRATION_PATIENCE =
+            java.time.Duration.ofSeconds(2);
 
     private final BlobCache cache;
     private final RegistryClient upstream;
@@ -131,7 +133,11 @@ public class PullThrough {
     /** The torrent of a blob, pulling and seeding it first if needed. */
     public Metainfo metainfo(String registry, Repository repository, Digest digest) {
         blob(registry, repository, digest);
-        return published.get(digest);
+        Metainfo m = published.get(digest);
+        // The downloader announces as soon as it has this; give a reachable tracker a moment to
+        // take the registration first. An unreachable one does not hold the answer up for long.
+        registrations.awaitRegistered(m.infoHash(), REGISTRATION_PATIENCE);
+        return m;
     }
 
     /**
