@@ -223,6 +223,48 @@ class BlobCacheTest {
     }
 
     @Test
+    void givenAFileVerifiedElsewhere_whenAdmitted_thenItIsCachedAndCountsAgainstTheBudget()
+            throws Exception {
+        BlobCache cache = BlobCache.open(root, 3000);
+        byte[] a = bytes(1000, 31);
+        byte[] b = bytes(2500, 32);
+        Path partial = Files.createDirectories(root.resolve("partial"));
+        Path fileA = Files.write(partial.resolve("a"), a);
+        Path cached = cache.admit(digest(a), fileA);
+        assertThat(Files.readAllBytes(cached)).isEqualTo(a);
+        assertThat(fileA).doesNotExist();
+        assertThat(cache.usedBytes()).isEqualTo(1000);
+
+        // Admitting b needs a's room: a is evicted and its listener told.
+        List<Digest> evicted = new ArrayList<>();
+        cache.onEvict(evicted::add);
+        cache.admit(digest(b), Files.write(partial.resolve("b"), b));
+        assertThat(evicted).containsExactly(digest(a));
+        assertThat(cache.usedBytes()).isEqualTo(2500);
+
+        // A second copy of a cached blob is dropped, not counted twice.
+        Path again = Files.write(partial.resolve("b2"), b);
+        assertThat(cache.admit(digest(b), again)).isEqualTo(cache.find(digest(b)).orElseThrow());
+        assertThat(again).doesNotExist();
+        assertThat(cache.usedBytes()).isEqualTo(2500);
+    }
+
+    @Test
+    void givenACachedBlob_whenDropped_thenItIsGoneAndTheListenerIsTold() throws Exception {
+        BlobCache cache = BlobCache.open(root, 1 << 20);
+        byte[] a = bytes(1000, 33);
+        cache.fetch(digest(a), -1, serving(a), n -> { });
+        List<Digest> evicted = new ArrayList<>();
+        cache.onEvict(evicted::add);
+        cache.drop(digest(a));
+        assertThat(cache.find(digest(a))).isEmpty();
+        assertThat(cache.usedBytes()).isZero();
+        assertThat(evicted).containsExactly(digest(a));
+        cache.drop(digest(a));
+        assertThat(evicted).hasSize(1);
+    }
+
+    @Test
     void givenSha512Digest_thenRefused() throws Exception {
         BlobCache cache = BlobCache.open(root, 1 << 20);
         assertThatThrownBy(() -> cache.fetch(new Digest("sha512", "a".repeat(128)), 1,
