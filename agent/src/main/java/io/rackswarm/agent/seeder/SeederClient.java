@@ -31,7 +31,8 @@ public class SeederClient {
 
     public SeederClient(AgentConfig config) {
         this.config = config;
-        this.http = HttpClient.newBuilder().connectTimeout(config.seederConnectTimeout())
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(config.seederConnectTimeout())
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
     }
 
