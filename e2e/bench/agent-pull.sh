@@ -73,7 +73,7 @@ push_blob() { # repository file -> prints the digest
   location=$(curl -fsS -X POST -D - -o /dev/null "http://127.0.0.1:$REG/v2/$1/blobs/uploads/" \
     | awk -F': ' 'tolower($1)=="location" {print $2}' | tr -d '\r')
   case "$location" in http*) ;; *) location="http://127.0.0.1:$REG$location" ;; esac
-  curl -fsS -X PUT -H 'Content-Type: application/octet-stream' --data-binary @"$2" \
+  curl -fsS -X PUT -H 'Content-Type: application/octet-stream' -T "$2" \
     "$location&digest=$digest" -o /dev/null
   echo "$digest"
 }

@@ -2,18 +2,19 @@ package io.rackswarm.agent.mirror;
 
 import io.rackswarm.agent.config.AgentConfig;
 import io.rackswarm.agent.fetch.Download;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -66,7 +67,7 @@ public class BlobStreamer {
         long end = last + 1;
         long pos = first;
         FileChannel channel = null;
-        ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
+        Flow flow = new Flow(response);
         try {
             long idleSince = System.nanoTime();
             while (pos < end) {
@@ -92,14 +93,20 @@ public class BlobStreamer {
                 if (channel == null) {
                     channel = open(download);
                 }
-                buffer.clear();
-                buffer.limit((int) Math.min(CHUNK, limit - pos));
-                int n = channel.read(buffer, pos);
+                int want = (int) Math.min(CHUNK, limit - pos);
+                ByteBuf chunk = Unpooled.directBuffer(want);
+                int n;
+                try {
+                    n = chunk.writeBytes(channel, pos, want);
+                } catch (IOException | RuntimeException e) {
+                    chunk.release();
+                    throw e;
+                }
                 if (n <= 0) {
+                    chunk.release();
                     throw new IOException("file ended at " + pos);
                 }
-                buffer.flip();
-                write(response, Buffer.buffer(io.netty.buffer.Unpooled.copiedBuffer(buffer)));
+                flow.write(Buffer.buffer(chunk));
                 pos += n;
             }
             response.end();
@@ -142,16 +149,34 @@ public class BlobStreamer {
         }
     }
 
-    private static void write(HttpServerResponse response, Buffer chunk) throws Exception {
-        CompletableFuture<Void> written = new CompletableFuture<>();
-        response.write(chunk, done -> {
-            if (done.succeeded()) {
-                written.complete(null);
-            } else {
-                written.completeExceptionally(done.cause());
+    /**
+     * Writes without waiting for each chunk to reach the wire, a few MiB ahead, and waits when
+     * the client reads slower than the file fills.
+     */
+    private static final class Flow {
+        private static final int AHEAD = 8 * CHUNK;
+        private final HttpServerResponse response;
+        private volatile boolean closed;
+
+        Flow(HttpServerResponse response) {
+            this.response = response;
+            response.setWriteQueueMaxSize(AHEAD);
+            response.closeHandler(v -> closed = true);
+        }
+
+        void write(Buffer chunk) throws IOException, InterruptedException {
+            if (closed) {
+                throw new IOException("client went away");
             }
-        });
-        written.get(60, TimeUnit.SECONDS);
+            response.write(chunk);
+            if (response.writeQueueFull()) {
+                CountDownLatch drained = new CountDownLatch(1);
+                response.drainHandler(v -> drained.countDown());
+                if (response.writeQueueFull() && !drained.await(60, TimeUnit.SECONDS)) {
+                    throw new IOException("client read nothing for 60 s");
+                }
+            }
+        }
     }
 
     @PreDestroy

@@ -17,6 +17,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -104,12 +105,14 @@ public class AnnounceService {
                 request.noPeerId(), warning);
     }
 
+    private static final FailureLog FAILURES = new FailureLog(10, TimeUnit.SECONDS);
+
     private static TrackerFailure classify(Throwable e) {
         if (e instanceof UnregisteredTorrentException) {
             return new TrackerFailure(TrackerFailure.Kind.UNREGISTERED,
                     "unregistered torrent: " + e.getMessage());
         }
-        LOG.warnf(e, "announce failed");
+        FAILURES.failed(e);
         return new TrackerFailure(TrackerFailure.Kind.UNAVAILABLE,
                 "tracker temporarily unavailable, retry later");
     }

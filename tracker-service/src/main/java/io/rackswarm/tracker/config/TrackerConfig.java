@@ -83,6 +83,17 @@ public interface TrackerConfig {
     @WithDefault("32")
     int redisPipelineDepth();
 
+    /**
+     * How long an announce waits for Redis, queued and in flight, before it fails with
+     * "tracker temporarily unavailable" (and a connection Redis holds longer is replaced).
+     */
+    @WithDefault("1s")
+    Duration redisTimeout();
+
+    /** Announces each event loop may hold waiting for Redis; more fail at once (shed). */
+    @WithDefault("4096")
+    int redisMaxQueued();
+
     /** Prefix of every Redis key the tracker writes. */
     @WithDefault("rs")
     String keyPrefix();

@@ -64,7 +64,8 @@ public class SwarmGauges {
         }
         running = true;
         long[] totals = new long[3];
-        scan("0", totals).subscribe().with(done -> {
+        // A Redis that stopped answering must not hold the pass (and so every later one).
+        scan("0", totals).ifNoItem().after(config.gaugeRefresh()).fail().subscribe().with(done -> {
             swarms.set(totals[0]);
             seeders.set(totals[1]);
             leechers.set(totals[2]);

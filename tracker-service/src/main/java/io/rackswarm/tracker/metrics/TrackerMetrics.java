@@ -20,6 +20,7 @@ public class TrackerMetrics {
     private final Timer announceDuration;
     private final Map<Link, Counter> handedPeers = new EnumMap<>(Link.class);
     private final Counter starving;
+    private final Counter redisShed;
     private final DistributionSummary redisBatches;
     private final Map<String, Counter> seniorsReads = new java.util.HashMap<>();
     private final Counter rackReadsWhole;
@@ -42,6 +43,9 @@ public class TrackerMetrics {
                     .description("Peers handed out, by the network link they would cross")
                     .tag("link", link.label()).register(registry));
         }
+        this.redisShed = Counter.builder("rackswarm.tracker.redis.shed")
+                .description("announces refused at once because too many were waiting for Redis")
+                .register(registry);
         this.starving = Counter.builder("rackswarm.tracker.announce.retry.soon")
                 .description("Announces answered with the short retry interval: "
                         + "nothing in the peer's tier held data yet")
@@ -78,6 +82,11 @@ public class TrackerMetrics {
 
     public void redisBatch(int announces) {
         redisBatches.record(announces);
+    }
+
+    /** An announce refused because its event loop's Redis queue was full. */
+    public void redisShed() {
+        redisShed.increment();
     }
 
     public void announced(String event, String result, long startNanos) {

@@ -29,14 +29,25 @@ import java.util.function.IntConsumer;
  *
  * <p>A batch that fails is sent again group by group, so commands sent through a pipeline
  * must be idempotent. The announce script is: repeating an announce with the same time stamp
- * changes nothing.
+ * changes nothing. The groups sent again take their turn in the lane like any batch, so they
+ * never exceed its depth.
+ *
+ * <p>Every group has a deadline: its caller hears of a timeout when Redis has not answered in
+ * time, whether the group is still queued or in flight. A batch in flight past the deadline
+ * gives up its connection (a Redis that stopped answering holds it forever), so the lane's next
+ * batch goes out on a new one. A lane holds a bounded queue; a group that finds it full fails
+ * at once (load shedding) instead of waiting.
  */
 final class RedisPipeline {
 
     private final java.util.function.Supplier<Redis> clients;
+    private final Vertx vertx;
     private final int depth;
     private final int maxBatch;
+    private final long timeoutNanos;
+    private final int maxQueued;
     private final IntConsumer batchSizes;
+    private final Runnable shed;
     private final ThreadLocal<Lane> lanes =
             ThreadLocal.withInitial(() -> new Lane(loopContext()));
     /** For callers that are no event loop (tests, workers): one lane shared by all of them. */
@@ -47,15 +58,37 @@ final class RedisPipeline {
      * @param clients makes a client on the calling thread; each lane makes one
      * @param batchSizes told the number of groups of every write
      */
-    RedisPipeline(java.util.function.Supplier<Redis> clients, int depth, int maxBatch,
-            IntConsumer batchSizes) {
-        if (depth < 1 || maxBatch < 1) {
-            throw new IllegalArgumentException("depth and batch size must be positive");
-        }
+    RedisPipeline(java.util.function.Supplier<Redis> clients, Vertx vertx, Limits limits,
+            IntConsumer batchSizes, Runnable shed) {
         this.clients = clients;
-        this.depth = depth;
-        this.maxBatch = maxBatch;
+        this.vertx = vertx;
+        this.depth = limits.depth();
+        this.maxBatch = limits.maxBatch();
+        this.timeoutNanos = limits.timeout().toNanos();
+        this.maxQueued = limits.maxQueued();
         this.batchSizes = batchSizes;
+        this.shed = shed;
+    }
+
+    /**
+     * How much a lane may hold and for how long.
+     *
+     * @param depth batches in flight per lane
+     * @param maxBatch groups per batch
+     * @param timeout how long a group may wait for its answer, queued and in flight
+     * @param maxQueued groups a lane may hold waiting; more fail at once
+     */
+    record Limits(int depth, int maxBatch, java.time.Duration timeout, int maxQueued) {
+
+        Limits {
+            if (depth < 1 || maxBatch < 1 || maxQueued < 1) {
+                throw new IllegalArgumentException("depth, batch size and queue must be "
+                        + "positive");
+            }
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("the Redis timeout must be positive");
+            }
+        }
     }
 
     /** Closes the lanes' clients and their connections. */
@@ -72,7 +105,7 @@ final class RedisPipeline {
             throw new IllegalArgumentException("empty group");
         }
         Promise<List<Response>> answer = Promise.promise();
-        lane().submit(new Pending(group, answer));
+        lane().submit(new Pending(group, answer, false, System.nanoTime() + timeoutNanos));
         return answer.future();
     }
 
@@ -89,10 +122,39 @@ final class RedisPipeline {
         return Context.isOnEventLoopThread() ? lanes.get() : shared;
     }
 
-    private record Pending(List<Request> group, Promise<List<Response>> answer) {
+    /**
+     * A group waiting for its answer. {@code alone}: it failed in a batch and goes on its own
+     * from now on.
+     */
+    private static final class Pending {
+        private final List<Request> group;
+        private final Promise<List<Response>> answer;
+        private final boolean alone;
+        /** System.nanoTime() past which the caller is told Redis did not answer. */
+        private final long deadline;
+
+        Pending(List<Request> group, Promise<List<Response>> answer, boolean alone,
+                long deadline) {
+            this.group = group;
+            this.answer = answer;
+            this.alone = alone;
+            this.deadline = deadline;
+        }
+
+        List<Request> group() {
+            return group;
+        }
+
+        boolean isDone() {
+            return answer.future().isComplete();
+        }
 
         void complete(AsyncResult<List<Response>> ar) {
-            answer.handle(ar);
+            if (ar.succeeded()) {
+                answer.tryComplete(ar.result());
+            } else {
+                answer.tryFail(ar.cause());
+            }
         }
     }
 
@@ -104,6 +166,9 @@ final class RedisPipeline {
         private final Context loop;
         /** Whether a send is already due at the end of the loop's current turn. */
         private boolean due;
+        /** Batches in flight, oldest first. Guarded by {@code this}. */
+        private final ArrayDeque<InFlight> sent = new ArrayDeque<>();
+        private volatile boolean sweeping;
 
         /**
          * This lane's own client and connection, made on its thread: a Vert.x Redis client
@@ -117,8 +182,9 @@ final class RedisPipeline {
             this.loop = loop;
         }
 
-        private Future<List<Response>> write(List<Request> requests) {
-            return connection().compose(c -> requests.size() == 1
+        private Future<List<Response>> write(Future<RedisConnection> on,
+                List<Request> requests) {
+            return on.compose(c -> requests.size() == 1
                     ? c.send(requests.get(0)).map(r -> java.util.Collections.singletonList(r))
                     : c.batch(requests));
         }
@@ -146,9 +212,66 @@ final class RedisPipeline {
 
         void submit(Pending p) {
             synchronized (this) {
+                if (queue.size() >= maxQueued) {
+                    shed.run();
+                    p.answer.tryFail(new RedisUnavailableException(queue.size()
+                            + " commands are already waiting for Redis"));
+                    return;
+                }
                 queue.add(p);
             }
+            watch();
             sendSoon();
+        }
+
+        /**
+         * Starts the lane's sweep of deadlines: a periodic check of the oldest groups queued and
+         * the oldest batch in flight, so that an announce costs no timer of its own.
+         */
+        private void watch() {
+            if (sweeping) {
+                return;
+            }
+            synchronized (this) {
+                if (sweeping) {
+                    return;
+                }
+                sweeping = true;
+            }
+            long every = Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(
+                    timeoutNanos) / 4);
+            if (loop != null) {
+                loop.runOnContext(v -> vertx.setPeriodic(every, id -> sweep()));
+            } else {
+                vertx.setPeriodic(every, id -> sweep());
+            }
+        }
+
+        private void sweep() {
+            long now = System.nanoTime();
+            List<Pending> late = new ArrayList<>();
+            InFlight stuck = null;
+            synchronized (this) {
+                while (!queue.isEmpty() && (queue.peek().isDone()
+                        || now - queue.peek().deadline > 0)) {
+                    late.add(queue.poll());
+                }
+                InFlight oldest = sent.peek();
+                if (oldest != null && now - oldest.deadline > 0) {
+                    stuck = oldest;
+                }
+            }
+            RedisUnavailableException timeout = new RedisUnavailableException(
+                    "Redis did not answer within "
+                    + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+            late.forEach(p -> p.answer.tryFail(timeout));
+            if (stuck != null && stuck.settle(this)) {
+                // Redis holds the batch: the connection goes so that the next batch does not
+                // queue behind it, and the batch's callers hear of the timeout.
+                drop(stuck.connection);
+                stuck.batch.forEach(p -> p.answer.tryFail(timeout));
+                next();
+            }
         }
 
         /**
@@ -182,12 +305,25 @@ final class RedisPipeline {
 
         /** The next batch to send, or null when the lane is at its depth or has nothing. */
         private List<Pending> takeBatch() {
+            while (!queue.isEmpty() && queue.peek().isDone()) {
+                queue.poll(); // timed out while queued
+            }
             if (inFlight >= depth || queue.isEmpty()) {
                 return null;
             }
             List<Pending> batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
-            while (!queue.isEmpty() && batch.size() < maxBatch) {
+            if (queue.peek().alone) {
                 batch.add(queue.poll());
+            } else {
+                while (!queue.isEmpty() && batch.size() < maxBatch && !queue.peek().alone) {
+                    Pending p = queue.poll();
+                    if (!p.isDone()) {
+                        batch.add(p);
+                    }
+                }
+            }
+            if (batch.isEmpty()) {
+                return null;
             }
             inFlight++;
             return batch;
@@ -198,32 +334,73 @@ final class RedisPipeline {
                 return;
             }
             batchSizes.accept(batch.size());
-            if (batch.size() == 1) {
-                write(batch.get(0).group()).onComplete(ar -> {
-                    next();
-                    batch.get(0).complete(ar);
-                });
-                return;
-            }
             List<Request> requests = new ArrayList<>();
             batch.forEach(p -> requests.addAll(p.group()));
-            write(requests).onComplete(ar -> {
+            Future<RedisConnection> on = connection();
+            InFlight flight = new InFlight(batch, on, batch.get(0).deadline);
+            synchronized (this) {
+                sent.add(flight);
+            }
+            write(on, requests).onComplete(ar -> {
+                if (!flight.settle(this)) {
+                    return; // the sweep gave up on it
+                }
+                if (ar.failed() && batch.size() > 1) {
+                    // The client reports a batch as a whole: one error reply (NOSCRIPT after a
+                    // restart) fails every command of it. Each group goes again on its own, in
+                    // its turn, so each caller gets its own answer; that is why only
+                    // idempotent commands may come here.
+                    synchronized (this) {
+                        for (int i = batch.size() - 1; i >= 0; i--) {
+                            Pending p = batch.get(i);
+                            if (!p.isDone()) {
+                                queue.addFirst(new Pending(p.group, p.answer, true,
+                                        p.deadline));
+                            }
+                        }
+                    }
+                    next();
+                    return;
+                }
                 next();
                 if (ar.failed()) {
-                    // The client reports a batch as a whole: one error reply (NOSCRIPT after a
-                    // restart) fails every command of it. Sent again group by group, each caller
-                    // gets its own answer; that is why only idempotent commands may come here.
-                    batch.forEach(p -> write(p.group()).onComplete(p::complete));
+                    batch.get(0).complete(ar);
                     return;
                 }
                 List<Response> responses = ar.result();
                 int at = 0;
                 for (Pending p : batch) {
                     int n = p.group().size();
-                    p.answer().complete(responses.subList(at, at + n));
+                    p.answer.tryComplete(responses.subList(at, at + n));
                     at += n;
                 }
             });
+        }
+
+        /** A batch on its way: settled once, by its answer or by the sweep. */
+        private static final class InFlight {
+            final List<Pending> batch;
+            final Future<RedisConnection> connection;
+            final long deadline;
+            private boolean settled;
+
+            InFlight(List<Pending> batch, Future<RedisConnection> connection, long deadline) {
+                this.batch = batch;
+                this.connection = connection;
+                this.deadline = deadline;
+            }
+
+            /** Settles this batch; false if it was settled already. */
+            boolean settle(Lane lane) {
+                synchronized (lane) {
+                    if (settled) {
+                        return false;
+                    }
+                    settled = true;
+                    lane.sent.remove(this);
+                    return true;
+                }
+            }
         }
 
         private void next() {

@@ -68,7 +68,9 @@ public class SwarmStore {
             io.vertx.redis.client.RedisOptions lane = options.options();
             lane.setMaxWaitingHandlers(Math.max(lane.getMaxWaitingHandlers(), inFlight));
             return io.vertx.redis.client.Redis.createClient(vertx, lane);
-        }, config.redisPipelineDepth(), MAX_BATCH, metrics::redisBatch);
+        }, vertx, new RedisPipeline.Limits(config.redisPipelineDepth(), MAX_BATCH,
+                config.redisTimeout(), config.redisMaxQueued()), metrics::redisBatch,
+                metrics::redisShed);
         this.config = config;
         this.metrics = metrics;
         this.topologyAnnounce = AnnounceScript.of(config, false);

@@ -45,4 +45,11 @@ final class LocalRedis implements BeforeAllCallback, AfterAllCallback {
     Redis redis() {
         return redis;
     }
+
+    /** A pipeline over this Redis with generous deadlines, for tests of its batching. */
+    RedisPipeline pipeline(java.util.function.Supplier<Redis> clients, int depth, int maxBatch,
+            java.util.function.IntConsumer batches) {
+        return new RedisPipeline(clients, vertx, new RedisPipeline.Limits(depth, maxBatch,
+                java.time.Duration.ofSeconds(10), 100_000), batches, () -> { });
+    }
 }

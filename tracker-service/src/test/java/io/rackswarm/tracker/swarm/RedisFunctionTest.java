@@ -74,7 +74,7 @@ class RedisFunctionTest {
     @Test
     void givenFunctionMissingFromRedis_thenBatchedCallersShareFewLoadsAndCallItAfterwards()
             throws Exception {
-        RedisPipeline pipeline = new RedisPipeline(() -> local.redis(), 1, 128, b -> { });
+        RedisPipeline pipeline = local.pipeline(() -> local.redis(), 1, 128, b -> { });
         RedisFunction function = echo("fn-");
 
         assertThat(burst(pipeline, function, 300)).isEqualTo(expected("fn-", 300));
@@ -91,7 +91,7 @@ class RedisFunctionTest {
 
     @Test
     void givenTwoSettings_thenEachHasItsOwnLibraryBesideTheOther() throws Exception {
-        RedisPipeline pipeline = new RedisPipeline(() -> local.redis(), 2, 64, b -> { });
+        RedisPipeline pipeline = local.pipeline(() -> local.redis(), 2, 64, b -> { });
         RedisFunction a = echo("a-");
         RedisFunction b = echo("b-");
         assertThat(a.name()).isNotEqualTo(b.name());
@@ -111,7 +111,7 @@ class RedisFunctionTest {
         Redis limited = Redis.createClient(local.vertx(), new RedisOptions()
                 .setConnectionString("redis://noload:any@127.0.0.1:" + local.server().port()));
         try {
-            RedisPipeline pipeline = new RedisPipeline(() -> limited, 1, 128, b -> { });
+            RedisPipeline pipeline = local.pipeline(() -> limited, 1, 128, b -> { });
             RedisFunction function = echo("script-");
 
             assertThat(burst(pipeline, function, 50)).isEqualTo(expected("script-", 50));

@@ -59,7 +59,7 @@ class RedisPipelineTest {
     @Test
     void givenBurstOfCommands_thenEachCallerGetsItsOwnAnswerAndWritesAreBatched() {
         List<Integer> batches = new CopyOnWriteArrayList<>();
-        RedisPipeline pipeline = new RedisPipeline(() -> local.redis(), 2, 64, batches::add);
+        RedisPipeline pipeline = local.pipeline(() -> local.redis(), 2, 64, batches::add);
 
         List<String> answers = burst(pipeline, 1000,
                 i -> echo(pipeline, "answer-" + i));
@@ -76,7 +76,7 @@ class RedisPipelineTest {
     @Test
     void givenRoomForManyBatches_thenCommandsOfOneEventLoopTurnStillLeaveTogether() {
         List<Integer> batches = new CopyOnWriteArrayList<>();
-        RedisPipeline pipeline = new RedisPipeline(() -> local.redis(), 32, 64, batches::add);
+        RedisPipeline pipeline = local.pipeline(() -> local.redis(), 32, 64, batches::add);
 
         List<String> answers = burst(pipeline, 100, i -> echo(pipeline, "turn-" + i));
 
@@ -90,7 +90,7 @@ class RedisPipelineTest {
 
     @Test
     void givenScriptMissingFromRedis_thenEveryBatchedCallerRecovers() throws Exception {
-        RedisPipeline pipeline = new RedisPipeline(() -> local.redis(), 1, 128, b -> { });
+        RedisPipeline pipeline = local.pipeline(() -> local.redis(), 1, 128, b -> { });
         LuaScript script = LuaScript.of("return 'script-' .. ARGV[1]");
         local.server().command("SCRIPT", "FLUSH");
 
@@ -105,7 +105,7 @@ class RedisPipelineTest {
 
     @Test
     void givenRedisDown_thenCallersFailAndTheLaneKeepsWorkingAfterwards() throws Exception {
-        RedisPipeline pipeline = new RedisPipeline(() -> local.redis(), 2, 64, b -> { });
+        RedisPipeline pipeline = local.pipeline(() -> local.redis(), 2, 64, b -> { });
         local.server().stop();
         try {
             CompletableFuture<Throwable> failure = new CompletableFuture<>();
@@ -119,5 +119,40 @@ class RedisPipelineTest {
         List<String> answers = burst(pipeline, 50,
                 i -> retried(() -> echo(pipeline, "again-" + i), 20));
         assertThat(answers).hasSize(50).allMatch(a -> a.startsWith("again-"));
+    }
+
+    @Test
+    void givenRedisFrozen_thenQueuedCommandsFailAtTheirDeadlineAndAFullQueueShedsAtOnce()
+            throws Exception {
+        java.util.concurrent.atomic.AtomicInteger shed =
+                new java.util.concurrent.atomic.AtomicInteger();
+        // A client of its own: the other tests' lanes hold the shared client's connections.
+        RedisPipeline pipeline = new RedisPipeline(() -> io.vertx.redis.client.Redis.createClient(
+                local.vertx(), local.server().url()), local.vertx(),
+                new RedisPipeline.Limits(1, 1, java.time.Duration.ofMillis(300), 3), b -> { },
+                shed::incrementAndGet);
+        assertThat(burst(pipeline, 1, i -> echo(pipeline, "warm"))).containsExactly("warm");
+        local.server().pause();
+        try {
+            CompletableFuture<List<Throwable>> failures = new CompletableFuture<>();
+            local.vertx().runOnContext(v -> {
+                List<Future<Response>> calls = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    calls.add(echo(pipeline, "x" + i));
+                }
+                Future.join(calls).onComplete(ar -> failures.complete(calls.stream()
+                        .map(Future::cause).toList()));
+            });
+            List<Throwable> causes = failures.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(causes).allSatisfy(c -> assertThat(c)
+                    .isInstanceOf(RedisUnavailableException.class));
+            // Commands leave at the end of the loop's turn: three queued, three turned away.
+            assertThat(shed.get()).isEqualTo(3);
+        } finally {
+            local.server().resume();
+        }
+        assertThat(burst(pipeline, 1, i -> retried(() -> echo(pipeline, "back"), 100)))
+                .containsExactly("back");
+        pipeline.close();
     }
 }
