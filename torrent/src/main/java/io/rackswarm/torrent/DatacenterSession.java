@@ -28,6 +28,9 @@ import org.libtorrent4j.swig.settings_pack;
 public final class DatacenterSession {
 
     private static final int ACTIVE_TORRENTS = 100_000;
+    private static final int SEND_BUFFER_BYTES = 8 * 1024 * 1024;
+    private static final int DISK_QUEUE_BYTES = 16 * 1024 * 1024;
+    private static final int ALERT_QUEUE = 100_000;
 
     private DatacenterSession() {
     }
@@ -54,6 +57,16 @@ public final class DatacenterSession {
                 limits.peerIdPrefix());
         settings.setInteger(settings_pack.int_types.min_announce_interval.swigValue(),
                 limits.minAnnounceSeconds());
+        // A datacenter link moves tens of MB/s over one connection; libtorrent's defaults (500 KiB
+        // of send buffer, 1 MiB of writes queued to disk) hold a single peer below that.
+        settings.setInteger(settings_pack.int_types.send_buffer_watermark.swigValue(),
+                SEND_BUFFER_BYTES);
+        settings.setInteger(settings_pack.int_types.send_buffer_low_watermark.swigValue(),
+                SEND_BUFFER_BYTES / 8);
+        settings.setInteger(settings_pack.int_types.max_queued_disk_bytes.swigValue(),
+                DISK_QUEUE_BYTES);
+        // Every block alert counts bytes by source; the default queue of 2000 drops some.
+        settings.setInteger(settings_pack.int_types.alert_queue_size.swigValue(), ALERT_QUEUE);
         settings.uploadRateLimit((int) limits.uploadBytesPerSecond());
         settings.downloadRateLimit((int) limits.downloadBytesPerSecond());
         settings.activeSeeds(ACTIVE_TORRENTS);
