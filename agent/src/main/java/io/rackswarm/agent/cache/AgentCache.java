@@ -120,6 +120,11 @@ public class AgentCache {
         }
     }
 
+    /** Whether the blob is in the cache (verified or not yet), without counting a use. */
+    public boolean isCached(Digest digest) {
+        return blobs.contains(digest);
+    }
+
     /** Cached digests, least recently used first. */
     public java.util.List<Digest> digests() {
         return blobs.digests();

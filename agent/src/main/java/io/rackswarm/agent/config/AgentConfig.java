@@ -36,6 +36,13 @@ public interface AgentConfig {
     long p2pMinBytes();
 
     /**
+     * Whether an image manifest passing through starts fetching the image's blobs below
+     * {@code p2p-min-bytes} (at most 32 MiB of them) before the runtime asks for them.
+     */
+    @WithDefault("true")
+    boolean prefetchSmallBlobs();
+
+    /**
      * A BitTorrent download that gains no byte for this long falls back to the seeder over HTTP
      * for the rest.
      */

@@ -58,6 +58,10 @@ public class MirrorRoutes {
     private final DescriptorSizes sizes;
     private final FetchMetrics metrics;
     private final long sizeWaitMillis;
+    private final long p2pMinBytes;
+    private final boolean prefetchSmallBlobs;
+    /** At most this much of an image's small blobs is prefetched per manifest. */
+    private static final long PREFETCH_BYTES = 32L * 1024 * 1024;
 
     public MirrorRoutes(AgentCache cache, BlobFetcher fetcher, BlobStreamer streamer,
             SeederClient seeder, ManifestCache manifests, DescriptorSizes sizes,
@@ -71,6 +75,8 @@ public class MirrorRoutes {
         this.metrics = metrics;
         this.sizeWaitMillis = config.seederRequestTimeout().toMillis()
                 + config.seederConnectTimeout().toMillis();
+        this.p2pMinBytes = config.p2pMinBytes();
+        this.prefetchSmallBlobs = config.prefetchSmallBlobs();
     }
 
     void routes(@Observes Router router) {
@@ -146,7 +152,7 @@ public class MirrorRoutes {
                             + " arrived with other bytes");
                 }
                 manifests.put(m);
-                learnSizes(m);
+                learnSizes(m).forEach(small -> prefetch(ns, repository, small));
                 found = Optional.of(m);
             } catch (SeederException e) {
                 LOG.debugf("manifest %s:%s not served: %s", repository, reference,
@@ -166,23 +172,53 @@ public class MirrorRoutes {
         }
     }
 
-    /** Remembers the sizes of an image manifest's config and layers. */
-    private void learnSizes(Manifest m) {
+    /**
+     * Remembers the sizes of an image manifest's config and layers.
+     *
+     * @return the blobs small enough to prefetch
+     */
+    private java.util.List<Digest> learnSizes(Manifest m) {
+        java.util.List<Digest> small = new java.util.ArrayList<>();
         try {
             JsonObject json = new JsonObject(io.vertx.core.buffer.Buffer.buffer(m.bytes()));
-            JsonObject config = json.getJsonObject("config");
-            if (config != null) {
-                sizes.put(Digest.parse(config.getString("digest")), config.getLong("size", -1L));
+            java.util.List<JsonObject> descriptors = new java.util.ArrayList<>();
+            if (json.getJsonObject("config") != null) {
+                descriptors.add(json.getJsonObject("config"));
             }
             JsonArray layers = json.getJsonArray("layers");
-            if (layers != null) {
-                for (int i = 0; i < layers.size(); i++) {
-                    JsonObject l = layers.getJsonObject(i);
-                    sizes.put(Digest.parse(l.getString("digest")), l.getLong("size", -1L));
+            for (int i = 0; layers != null && i < layers.size(); i++) {
+                descriptors.add(layers.getJsonObject(i));
+            }
+            long smallBytes = 0;
+            for (JsonObject d : descriptors) {
+                Digest digest = Digest.parse(d.getString("digest"));
+                long size = d.getLong("size", -1L);
+                sizes.put(digest, size);
+                if (size >= 0 && size < p2pMinBytes && smallBytes + size <= PREFETCH_BYTES) {
+                    small.add(digest);
+                    smallBytes += size;
                 }
             }
         } catch (RuntimeException e) {
             LOG.debugf("manifest %s: sizes not read: %s", m.digest(), e.getMessage());
+        }
+        return small;
+    }
+
+    /**
+     * Starts fetching a small blob the runtime will most likely ask for next (an image's config
+     * and small layers follow its manifest), so that a first pull of a small image costs about
+     * one round trip to the seeder instead of one per blob. Skipped when the blob is cached or
+     * the fetcher is busy.
+     */
+    private void prefetch(Optional<RegistryHost> ns, Repository repository, Digest digest) {
+        if (!prefetchSmallBlobs || cache.isCached(digest) || !digest.algorithm().equals("sha256")) {
+            return;
+        }
+        try {
+            fetcher.fetch(ns, repository, digest);
+        } catch (RejectedExecutionException busy) {
+            // the runtime's own request will fetch it
         }
     }
 

@@ -111,6 +111,11 @@ public final class BlobCache {
         this.busy = inUse;
     }
 
+    /** Whether the blob is cached; not a use for LRU. */
+    public synchronized boolean contains(Digest digest) {
+        return entries.containsKey(digest);
+    }
+
     /** The blob's file if it is cached; counts as a use for LRU. */
     public Optional<Path> find(Digest digest) {
         synchronized (this) {
