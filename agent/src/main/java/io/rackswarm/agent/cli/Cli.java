@@ -192,8 +192,9 @@ public final class Cli {
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        String accept = path.contains("/manifests/") ? ACCEPT : "application/json";
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(agent + path))
-                .header("Accept", ACCEPT).timeout(Duration.ofSeconds(60)).build(),
+                .header("Accept", accept).timeout(Duration.ofSeconds(60)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IOException("agent answered " + r.statusCode() + " for " + path + ": "
