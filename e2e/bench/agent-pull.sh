@@ -29,23 +29,7 @@ AGENT=$(free_port); APEER=$(free_port)
 SECRET=bench-announce-secret-0123456789
 ADMIN=bench-admin-token-0123456789
 
-cat > "$work/registry.yml" <<YML
-version: 0.1
-log:
-  level: warn
-storage:
-  filesystem:
-    rootdirectory: $work/registry
-http:
-  addr: 127.0.0.1:$REG
-YML
-docker-registry serve "$work/registry.yml" > "$work/registry.log" 2>&1 & pids+=($!)
-redis-server k8s/redis/rackswarm-redis.conf --port "$REDIS" --bind 127.0.0.1 --save "" \
-  --appendonly no --dir "$work" --logfile "$work/redis.log" & pids+=($!)
-RACKSWARM_TRACKER_ANNOUNCE_SECRETS=$SECRET RACKSWARM_TRACKER_ADMIN_TOKEN=$ADMIN \
-  QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$REDIS" QUARKUS_HTTP_HOST=127.0.0.1 PORT=$TRACKER \
-  java @k8s/tracker/jvm.options -jar tracker-service/target/quarkus-app/quarkus-run.jar \
-  > "$work/tracker.log" 2>&1 & pids+=($!)
+start_upstream "$REG" "$REDIS" "$TRACKER" "$SECRET" "$ADMIN"
 LD_PRELOAD="$java_home/lib/libjsig.so" RACKSWARM_SEEDER_CACHE_DIR="$work/seeder-cache" \
   RACKSWARM_SEEDER_DEFAULT_REGISTRY="127.0.0.1:$REG" \
   RACKSWARM_SEEDER_PLAIN_HTTP_REGISTRIES="127.0.0.1:$REG" \

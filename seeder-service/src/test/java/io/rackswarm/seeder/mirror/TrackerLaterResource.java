@@ -39,14 +39,8 @@ public class TrackerLaterResource implements QuarkusTestResourceLifecycleManager
             registry = RegistryServer.start(dir.resolve("registry"));
             registry.push(layout.dir(), "v1", "team/later", "v1");
             trackerPort = RedisServer.freePort();
-            return Map.of(
-                    "rackswarm.seeder.cache-dir", dir.resolve("cache").toString(),
-                    "rackswarm.seeder.default-registry", registry.host(),
-                    "rackswarm.seeder.plain-http-registries", registry.host(),
-                    "rackswarm.seeder.tracker-url", "http://127.0.0.1:" + trackerPort,
-                    "rackswarm.seeder.tracker-admin-token", TrackerProcess.ADMIN_TOKEN,
-                    "rackswarm.seeder.announce-secret", TrackerProcess.ANNOUNCE_SECRET,
-                    "rackswarm.seeder.peer-port", Integer.toString(RedisServer.freePort()));
+            return UpstreamResource.seederConfig(dir.resolve("cache"), registry.host(),
+                    "http://127.0.0.1:" + trackerPort);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the seeder's upstream", e);
         }

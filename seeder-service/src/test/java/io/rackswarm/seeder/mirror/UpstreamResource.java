@@ -32,6 +32,19 @@ public class UpstreamResource implements QuarkusTestResourceLifecycleManager {
         return arm64.layers().stream().map(OciLayout.Blob::digest).toList();
     }
 
+    /** A seeder's settings against a registry and a tracker, with a fresh peer port. */
+    static Map<String, String> seederConfig(Path cacheDir, String registryHost,
+            String trackerUrl) throws java.io.IOException {
+        return Map.of(
+                "rackswarm.seeder.cache-dir", cacheDir.toString(),
+                "rackswarm.seeder.default-registry", registryHost,
+                "rackswarm.seeder.plain-http-registries", registryHost,
+                "rackswarm.seeder.tracker-url", trackerUrl,
+                "rackswarm.seeder.tracker-admin-token", TrackerProcess.ADMIN_TOKEN,
+                "rackswarm.seeder.announce-secret", TrackerProcess.ANNOUNCE_SECRET,
+                "rackswarm.seeder.peer-port", Integer.toString(RedisServer.freePort()));
+    }
+
     @Override
     public Map<String, String> start() {
         try {
@@ -53,15 +66,10 @@ public class UpstreamResource implements QuarkusTestResourceLifecycleManager {
             Path cached = Files.createDirectories(dir.resolve("cache/blobs/sha256"));
             Files.write(cached.resolve(image.config().digest().substring(7)),
                     image.config().bytes());
-            return Map.of(
-                    "rackswarm.seeder.cache-dir", dir.resolve("cache").toString(),
-                    "rackswarm.seeder.default-registry", registry.host(),
-                    "rackswarm.seeder.plain-http-registries", registry.host(),
-                    "rackswarm.seeder.upstream-backoff", "20ms",
-                    "rackswarm.seeder.tracker-url", tracker.baseUrl(),
-                    "rackswarm.seeder.tracker-admin-token", TrackerProcess.ADMIN_TOKEN,
-                    "rackswarm.seeder.announce-secret", TrackerProcess.ANNOUNCE_SECRET,
-                    "rackswarm.seeder.peer-port", Integer.toString(RedisServer.freePort()));
+            Map<String, String> config = new java.util.HashMap<>(seederConfig(
+                    dir.resolve("cache"), registry.host(), tracker.baseUrl()));
+            config.put("rackswarm.seeder.upstream-backoff", "20ms");
+            return config;
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the seeder's upstream", e);
         }
