@@ -176,6 +176,32 @@ class PeersIT {
         }
     }
 
+    @Test
+    @Order(5)
+    void givenSeedPolicies_thenNeverSeedsAndForDurationStopsSeedingAfterIt() throws Exception {
+        try (ServiceProcess never = world.agent("node-f1", "f", Map.of(
+                "RACKSWARM_AGENT_SEED_POLICY", "never"));
+                ServiceProcess brief = world.agent("node-f2", "f", Map.of(
+                        "RACKSWARM_AGENT_SEED_POLICY", "for-duration",
+                        "RACKSWARM_AGENT_SEED_DURATION", "3s"))) {
+            assertThat(pull(never, mid())).isEqualTo(mid().digest());
+            assertThat(seeding(never)).isZero();
+            assertThat(pull(brief, mid())).isEqualTo(mid().digest());
+            assertThat(seeding(brief)).isEqualTo(1);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (seeding(brief) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(seeding(brief)).isZero();
+        }
+    }
+
+    private static int seeding(ServiceProcess agent) throws Exception {
+        Matcher m = Pattern.compile("\"seeding\":(\\d+)").matcher(get(agent.url()
+                + "/api/v1/status"));
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
     /** GETs a blob through the agent; returns the digest of what arrived. */
     private static String pull(ServiceProcess agent, OciLayout.Blob blob) throws Exception {
         HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create(agent.url()

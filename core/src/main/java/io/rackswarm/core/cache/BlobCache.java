@@ -5,11 +5,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -225,7 +228,8 @@ public final class BlobCache {
         try {
             part = Files.createTempFile(tmp, digest.hex(), ".part");
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = source.open(digest); OutputStream out = Files.newOutputStream(part)) {
+            try (InputStream in = source.open(digest); FileChannel file = FileChannel.open(part,
+                    StandardOpenOption.WRITE); OutputStream out = Channels.newOutputStream(file)) {
                 byte[] buffer = new byte[1 << 16];
                 int n;
                 while ((n = in.read(buffer)) > 0) {
@@ -238,6 +242,9 @@ public final class BlobCache {
                     out.write(buffer, 0, n);
                     progress.accept(received);
                 }
+                // On disk before it is renamed into place: a crash must not leave a blob whose
+                // name promises bytes that never reached the disk.
+                file.force(true);
             }
             String actual = HexFormat.of().formatHex(sha.digest());
             if (!actual.equals(digest.hex())) {

@@ -21,6 +21,13 @@ public interface SeederConfig {
     @WithDefault("docker.io")
     String defaultRegistry();
 
+    /**
+     * Registries the seeder may fetch from besides the default one and the plain-HTTP ones;
+     * a request naming any other gets a 403.
+     */
+    @WithDefault("docker.io")
+    List<String> upstreamRegistries();
+
     /** Upstream hosts reached over plain HTTP instead of HTTPS (in-cluster registries). */
     Optional<List<String>> plainHttpRegistries();
 

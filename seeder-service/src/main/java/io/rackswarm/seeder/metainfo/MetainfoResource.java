@@ -3,9 +3,9 @@ package io.rackswarm.seeder.metainfo;
 import io.rackswarm.core.metainfo.Metainfo;
 import io.rackswarm.core.oci.Digest;
 import io.rackswarm.core.oci.Repository;
-import io.rackswarm.seeder.config.SeederConfig;
 import io.rackswarm.seeder.mirror.Ownership;
 import io.rackswarm.seeder.mirror.PullThrough;
+import io.rackswarm.seeder.mirror.Upstreams;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -22,15 +22,15 @@ public class MetainfoResource {
 
     private final PullThrough pullThrough;
     private final TrackerRegistration tracker;
-    private final SeederConfig config;
     private final Ownership ownership;
+    private final Upstreams upstreams;
 
     public MetainfoResource(PullThrough pullThrough, TrackerRegistration tracker,
-            SeederConfig config, Ownership ownership) {
+            Ownership ownership, Upstreams upstreams) {
         this.pullThrough = pullThrough;
         this.tracker = tracker;
-        this.config = config;
         this.ownership = ownership;
+        this.upstreams = upstreams;
     }
 
     @GET
@@ -41,6 +41,7 @@ public class MetainfoResource {
             throw new IllegalArgumentException("query parameter repository is required");
         }
         Digest d = Digest.parse(digest);
+        String registry = upstreams.resolve(ns);
         if (pullThrough.cached(d).isEmpty()) {
             var owner = ownership.ownerElsewhere(d);
             if (owner.isPresent()) {
@@ -48,8 +49,7 @@ public class MetainfoResource {
                         + "?repository=" + repository + (ns == null ? "" : "&ns=" + ns))).build();
             }
         }
-        Metainfo m = pullThrough.metainfo(ns == null ? config.defaultRegistry() : ns,
-                new Repository(repository), d);
+        Metainfo m = pullThrough.metainfo(registry, new Repository(repository), d);
         return Response.ok(m.torrentFile(tracker.publicAnnounceUrl()))
                 .type("application/x-bittorrent")
                 .header("X-Rackswarm-Info-Hash", m.infoHash().hex())

@@ -25,6 +25,7 @@ public class OciError implements ExceptionMapper<RuntimeException> {
             String code = switch (u.status()) {
                 case 404 -> "BLOB_UNKNOWN";
                 case 401 -> "UNAUTHORIZED";
+                case 403 -> "DENIED";
                 default -> "UPSTREAM_ERROR";
             };
             return of(u.status(), code, u.getMessage());

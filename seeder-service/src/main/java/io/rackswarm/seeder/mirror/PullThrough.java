@@ -37,6 +37,8 @@ public class PullThrough {
     private final TrackerRegistration tracker;
     private final Registrations registrations;
     private final Map<Digest, Metainfo> published = new ConcurrentHashMap<>();
+    /** Blobs this process downloaded and verified, as opposed to found on the volume. */
+    private final java.util.Set<Digest> fetchedHere = ConcurrentHashMap.newKeySet();
     private final Counter hits;
     private final Counter misses;
     private final Counter pulledBytes;
@@ -110,9 +112,13 @@ public class PullThrough {
     public Path blob(String registry, Repository repository, Digest digest) {
         var cached = cache.find(digest);
         if (cached.isPresent()) {
-            hits.increment();
-            publish(digest, cached.get());
-            return cached.get();
+            try {
+                publish(digest, cached.get());
+                hits.increment();
+                return cached.get();
+            } catch (CorruptBlobException deleted) {
+                // fetched again from upstream below
+            }
         }
         misses.increment();
         long[] counted = {0};
@@ -126,6 +132,7 @@ public class PullThrough {
                         repository, n);
             }
         });
+        fetchedHere.add(digest);
         publish(digest, path);
         return path;
     }
@@ -148,7 +155,11 @@ public class PullThrough {
         java.util.List<Digest> all = cache.digests();
         int done = 0;
         for (Digest d : all) {
-            cache.find(d).ifPresent(p -> publish(d, p));
+            try {
+                cache.find(d).ifPresent(p -> publish(d, p));
+            } catch (CorruptBlobException deleted) {
+                // logged; a later request fetches it again
+            }
             done++;
             if (done % 50 == 0 || done == all.size()) {
                 LOG.infof("re-seeding cached blobs: %d of %d", done, all.size());
@@ -166,23 +177,52 @@ public class PullThrough {
         }).toList();
     }
 
+    /** A cached blob failed its digest check and was deleted. */
+    static final class CorruptBlobException extends RuntimeException {
+        CorruptBlobException(Digest digest) {
+            super("cached blob " + digest + " was corrupt and has been deleted");
+        }
+    }
+
     /** One entry of the cache listing. */
     public record CachedBlob(String digest, long size, String infoHash, boolean seeding) {
     }
 
     private void publish(Digest digest, Path path) {
+        if (published.containsKey(digest)) {
+            return;
+        }
+        Metainfo m = metainfo(digest, path);
         published.computeIfAbsent(digest, d -> {
-            try {
-                Metainfo m = Metainfo.ofVerified(path, d);
-                // Seeding starts at once; the tracker refuses its announces until the
-                // registration (retried in the background) has landed.
-                seeding.seed(m, path.getParent(), tracker.announceUrl());
-                registrations.register(m);
-                LOG.infof("seeding %s as %s", d, m.infoHash());
-                return m;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            // Seeding starts at once; the tracker refuses its announces until the registration
+            // (retried in the background) has landed.
+            seeding.seed(m, path.getParent(), tracker.announceUrl());
+            registrations.register(m);
+            LOG.infof("seeding %s as %s", d, m.infoHash());
+            return m;
         });
+    }
+
+    /**
+     * The blob's torrent. A blob this process fetched was hashed as it arrived; one found on
+     * the volume (after a restart, a crash, or a hand on the disk) is hashed again first, and
+     * deleted if it does not match its digest.
+     */
+    private Metainfo metainfo(Digest digest, Path path) {
+        try {
+            if (fetchedHere.contains(digest)) {
+                return Metainfo.ofVerified(path, digest);
+            }
+            try {
+                return Metainfo.of(path, digest);
+            } catch (IllegalArgumentException mismatch) {
+                LOG.warnf("cached blob %s does not match its digest and is deleted: %s", digest,
+                        mismatch.getMessage());
+                cache.drop(digest);
+                throw new CorruptBlobException(digest);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

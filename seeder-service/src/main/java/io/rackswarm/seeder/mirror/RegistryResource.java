@@ -3,7 +3,6 @@ package io.rackswarm.seeder.mirror;
 import io.rackswarm.core.oci.Digest;
 import io.rackswarm.core.oci.Reference;
 import io.rackswarm.core.oci.Repository;
-import io.rackswarm.seeder.config.SeederConfig;
 import io.rackswarm.seeder.upstream.Manifest;
 import io.rackswarm.seeder.upstream.RegistryClient;
 import jakarta.ws.rs.GET;
@@ -38,15 +37,15 @@ public class RegistryResource {
 
     private final PullThrough pullThrough;
     private final RegistryClient upstream;
-    private final SeederConfig config;
     private final Ownership ownership;
+    private final Upstreams upstreams;
 
     public RegistryResource(PullThrough pullThrough, RegistryClient upstream,
-            SeederConfig config, Ownership ownership) {
+            Ownership ownership, Upstreams upstreams) {
         this.pullThrough = pullThrough;
         this.upstream = upstream;
-        this.config = config;
         this.ownership = ownership;
+        this.upstreams = upstreams;
     }
 
     @GET
@@ -76,6 +75,7 @@ public class RegistryResource {
             RoutingContext body) {
         Repository repository = new Repository(name);
         Digest digest = Digest.parse(digestText);
+        String registry = upstreams.resolve(ns);
         if (pullThrough.cached(digest).isEmpty()) {
             Optional<URI> owner = ownership.ownerElsewhere(digest);
             if (owner.isPresent()) {
@@ -84,7 +84,7 @@ public class RegistryResource {
                         + "/blobs/" + digest + (ns == null ? "" : "?ns=" + ns))).build();
             }
         }
-        BlobCache.Lease lease = pullThrough.leaseBlob(registry(ns), repository, digest);
+        BlobCache.Lease lease = pullThrough.leaseBlob(registry, repository, digest);
         java.nio.file.Path path = lease.path();
         long size;
         try {
@@ -151,9 +151,9 @@ public class RegistryResource {
     }
 
     private Response serveManifest(String name, String reference, String ns, boolean body) {
-        String sep = reference.startsWith("sha256:") || reference.startsWith("sha512:") ? "@" : ":";
-        Reference ref = Reference.parse(registry(ns) + "/" + new Repository(name) + sep
-                + reference);
+        boolean byDigest = reference.contains(":");
+        Reference ref = new Reference(upstreams.resolve(ns), new Repository(name),
+                byDigest ? null : reference, byDigest ? Digest.parse(reference) : null);
         Manifest m = upstream.manifest(ref);
         Response.ResponseBuilder r = Response.ok().type(m.mediaType())
                 .header("Docker-Content-Digest", m.digest().toString())
@@ -162,9 +162,5 @@ public class RegistryResource {
             r.entity(m.bytes());
         }
         return r.build();
-    }
-
-    private String registry(String ns) {
-        return ns == null || ns.isEmpty() ? config.defaultRegistry() : ns;
     }
 }

@@ -6,6 +6,7 @@ import io.rackswarm.core.oci.Digest;
 import io.rackswarm.core.oci.Reference;
 import io.rackswarm.seeder.mirror.Ownership;
 import io.rackswarm.seeder.mirror.PullThrough;
+import io.rackswarm.seeder.mirror.Upstreams;
 import io.rackswarm.seeder.upstream.Manifest;
 import io.rackswarm.seeder.upstream.RegistryClient;
 import jakarta.annotation.PreDestroy;
@@ -52,10 +53,14 @@ public class Populator {
     });
     private final Map<String, PopulateJob> jobs = new ConcurrentHashMap<>();
 
-    public Populator(RegistryClient upstream, PullThrough pullThrough, Ownership ownership) {
+    private final Upstreams upstreams;
+
+    public Populator(RegistryClient upstream, PullThrough pullThrough, Ownership ownership,
+            Upstreams upstreams) {
         this.upstream = upstream;
         this.pullThrough = pullThrough;
         this.ownership = ownership;
+        this.upstreams = upstreams;
     }
 
     /** Validates the references at once, then populates in the background. */
@@ -64,6 +69,7 @@ public class Populator {
             throw new IllegalArgumentException("images must name at least one image");
         }
         List<Reference> refs = images.stream().map(Reference::parse).toList();
+        refs.forEach(r -> upstreams.resolve(r.registry()));
         PopulateJob job = new PopulateJob(UUID.randomUUID().toString(), images);
         if (jobs.size() >= KEPT_JOBS) {
             jobs.values().removeIf(j -> j.progress().state() != PopulateJob.State.RUNNING);

@@ -71,6 +71,19 @@ class PullThroughTest {
         UpstreamResource.tracker.awaitTorrentInfo(infoHash, digest, Duration.ofSeconds(20));
     }
 
+    @Test
+    void givenABlobCutShortOnTheVolume_whenRequested_thenItIsFetchedAgainAndServedWhole()
+            throws Exception {
+        OciLayout.Blob b = UpstreamResource.multiAmd64.layers().get(0);
+        byte[] body = given().get("/v2/team/multi/blobs/" + b.digest() + "?ns="
+                        + UpstreamResource.registry.host()).then().statusCode(200)
+                .header("Docker-Content-Digest", b.digest()).extract().asByteArray();
+        assertThat(body).isEqualTo(b.bytes());
+        Path onDisk = UpstreamResource.dir.resolve("cache/blobs/sha256")
+                .resolve(b.digest().substring(7));
+        assertThat(Files.readAllBytes(onDisk)).isEqualTo(b.bytes());
+    }
+
     @jakarta.inject.Inject
     io.rackswarm.core.cache.BlobCache cache;
 
@@ -114,9 +127,16 @@ class PullThroughTest {
         given().get("/v2/team/app/blobs/sha256:" + "0".repeat(64) + "?ns="
                 + UpstreamResource.registry.host()).then().statusCode(404)
                 .body("errors[0].code", is("BLOB_UNKNOWN"));
-        String nobody = "127.0.0.1:1";
-        given().get("/v2/team/app/blobs/sha256:" + "1".repeat(64) + "?ns=" + nobody).then()
-                .statusCode(502).body("errors[0].message", containsString("attempts"));
+        // Only configured registries are fetched from; ns is a registry host, nothing more.
+        given().get("/v2/team/app/blobs/sha256:" + "1".repeat(64) + "?ns=127.0.0.1:1").then()
+                .statusCode(403).body("errors[0].code", is("DENIED"));
+        given().get("/v2/team/app/manifests/v1?ns=127.0.0.1:1").then()
+                .statusCode(403).body("errors[0].code", is("DENIED"));
+        given().urlEncodingEnabled(false).get("/v2/team/app/blobs/" + layer().digest()
+                + "?ns=127.0.0.1:25000%2Fx%3F").then().statusCode(400)
+                .body("errors[0].message", containsString("registry host"));
+        given().queryParam("repository", "team/app").queryParam("ns", "evil.example")
+                .get("/api/v1/metainfo/" + layer().digest()).then().statusCode(403);
     }
 
     @Test

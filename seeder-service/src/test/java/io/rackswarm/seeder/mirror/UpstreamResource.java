@@ -66,6 +66,10 @@ public class UpstreamResource implements QuarkusTestResourceLifecycleManager {
             Path cached = Files.createDirectories(dir.resolve("cache/blobs/sha256"));
             Files.write(cached.resolve(image.config().digest().substring(7)),
                     image.config().bytes());
+            // And one cut short, as a crash or a full disk leaves it: it must never be served.
+            OciLayout.Blob cut = multiAmd64.layers().get(0);
+            Files.write(cached.resolve(cut.digest().substring(7)),
+                    java.util.Arrays.copyOf(cut.bytes(), cut.bytes().length / 2));
             Map<String, String> config = new java.util.HashMap<>(seederConfig(
                     dir.resolve("cache"), registry.host(), tracker.baseUrl()));
             config.put("rackswarm.seeder.upstream-backoff", "20ms");
