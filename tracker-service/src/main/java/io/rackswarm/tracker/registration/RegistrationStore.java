@@ -30,21 +30,30 @@ public class RegistrationStore {
         this.prefix = config.keyPrefix();
     }
 
+    /**
+     * Registers a torrent atomically: the first writer of the torrent's digest field wins
+     * (HSETNX), so two conflicting registrations cannot both succeed; a second one with the same
+     * digest and size changes nothing, with another digest or size it conflicts.
+     */
     public Uni<Outcome> register(InfoHash infoHash, Digest digest, long size, long now) {
         SwarmKeys keys = new SwarmKeys(prefix, infoHash);
-        return redis.send(Request.cmd(Command.HGET).arg(keys.torrent()).arg("digest"))
-                .flatMap(existing -> {
-                    if (existing != null) {
-                        return Uni.createFrom().item(existing.toString().equals(digest.toString())
-                                ? Outcome.UNCHANGED : Outcome.CONFLICT);
+        return redis.send(Request.cmd(Command.HSETNX).arg(keys.torrent()).arg("digest")
+                        .arg(digest.toString()))
+                .flatMap(claimed -> {
+                    if (claimed.toLong() == 0) {
+                        return redis.send(Request.cmd(Command.HMGET).arg(keys.torrent())
+                                        .arg("digest").arg("size"))
+                                .map(r -> r.get(0) != null
+                                        && r.get(0).toString().equals(digest.toString())
+                                        && (r.get(1) == null || r.get(1).toLong() == size)
+                                        ? Outcome.UNCHANGED : Outcome.CONFLICT);
                     }
-                    // The index is written first: a reader that finds the index but not yet
-                    // the torrent treats it as unknown, never the reverse.
+                    // The digest index goes next, then size and time; a reader between the
+                    // steps sees a registration without its size, which announces do not need.
                     return redis.send(Request.cmd(Command.SET)
                                     .arg(SwarmKeys.digestIndex(prefix, digest)).arg(infoHash.hex()))
                             .flatMap(ok -> redis.send(Request.cmd(Command.HSET)
                                     .arg(keys.torrent())
-                                    .arg("digest").arg(digest.toString())
                                     .arg("size").arg(size)
                                     .arg("registeredAt").arg(now)))
                             .map(ok -> Outcome.CREATED);

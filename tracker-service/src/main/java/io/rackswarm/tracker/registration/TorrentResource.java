@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * Registration API used by seeders: which info-hashes this private tracker serves and which
@@ -28,6 +29,9 @@ import java.util.Map;
 public class TorrentResource {
 
     private static final long MAX_BLOB_BYTES = 1L << 44;
+    private static final Logger LOG = Logger.getLogger(TorrentResource.class);
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final RegistrationStore store;
     private final AdminAuthorizer admin;
@@ -39,12 +43,25 @@ public class TorrentResource {
 
     @PUT
     @Path("/{infohash}")
-    @Consumes(MediaType.APPLICATION_JSON)
+    @Consumes(MediaType.WILDCARD)
     public Uni<Response> register(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
-            @PathParam("infohash") String infohash, TorrentRegistration body) {
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @PathParam("infohash") String infohash, String json) {
         admin.check(auth);
+        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT)
+                .startsWith(MediaType.APPLICATION_JSON)) {
+            return Uni.createFrom().item(error(415,
+                    "send the body as Content-Type: application/json"));
+        }
         InfoHash ih;
         Digest digest;
+        TorrentRegistration body;
+        try {
+            body = JSON.readValue(json == null ? "" : json, TorrentRegistration.class);
+        } catch (java.io.IOException e) {
+            return Uni.createFrom().item(error(400, "body must be JSON {\"digest\":\"sha256:…\","
+                    + "\"size\":N}"));
+        }
         try {
             ih = InfoHash.ofHex(infohash);
             if (body == null || body.digest() == null || body.size() == null) {
@@ -64,9 +81,9 @@ public class TorrentResource {
                             .build();
                     case UNCHANGED -> Response.ok(
                             Map.of("infoHash", ih.hex(), "digest", digest.toString())).build();
-                    case CONFLICT -> error(409,
-                            "info-hash " + ih.hex() + " is registered for another digest");
-                });
+                    case CONFLICT -> error(409, "info-hash " + ih.hex()
+                            + " is registered for another digest or size");
+                }).onFailure().recoverWithItem(TorrentResource::unavailable);
     }
 
     @GET
@@ -76,7 +93,8 @@ public class TorrentResource {
         admin.check(auth);
         InfoHash ih = infoHash(infohash);
         return store.find(ih).map(info -> info.map(i -> Response.ok(i).build())
-                .orElseGet(() -> error(404, "info-hash " + ih.hex() + " is not registered")));
+                .orElseGet(() -> error(404, "info-hash " + ih.hex() + " is not registered")))
+                .onFailure().recoverWithItem(TorrentResource::unavailable);
     }
 
     /** Looks a blob's info-hash up by its digest: {@code GET /api/v1/torrents?digest=...}. */
@@ -97,7 +115,8 @@ public class TorrentResource {
                 .map(h -> store.find(h).map(info -> info
                         .map(i -> Response.ok(i).build())
                         .orElseGet(() -> error(404, "no torrent for " + digest))))
-                .orElseGet(() -> Uni.createFrom().item(error(404, "no torrent for " + digest))));
+                .orElseGet(() -> Uni.createFrom().item(error(404, "no torrent for " + digest))))
+                .onFailure().recoverWithItem(TorrentResource::unavailable);
     }
 
     @DELETE
@@ -107,7 +126,8 @@ public class TorrentResource {
         admin.check(auth);
         InfoHash ih = infoHash(infohash);
         return store.unregister(ih).map(removed -> removed ? Response.noContent().build()
-                : error(404, "info-hash " + ih.hex() + " is not registered"));
+                : error(404, "info-hash " + ih.hex() + " is not registered"))
+                .onFailure().recoverWithItem(TorrentResource::unavailable);
     }
 
     /** The path's info-hash; a malformed one ends the request with a 400. */
@@ -117,6 +137,14 @@ public class TorrentResource {
         } catch (IllegalArgumentException e) {
             throw new WebApplicationException(error(400, e.getMessage()));
         }
+    }
+
+    /** Redis failed or did not answer: 503 with the cause, logged once per call. */
+    private static Response unavailable(Throwable cause) {
+        LOG.warnf("registration API: Redis unavailable: %s: %s", cause.getClass().getSimpleName(),
+                cause.getMessage());
+        return error(503, "registration store unavailable, retry later: "
+                + cause.getClass().getSimpleName());
     }
 
     static Response error(int status, String message) {

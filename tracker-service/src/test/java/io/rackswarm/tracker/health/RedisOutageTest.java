@@ -54,6 +54,13 @@ class RedisOutageTest {
             assertThat(status("/q/health/live")).isEqualTo(200);
             assertThat(TrackerClient.failure(tracker.announce(ih, 1).send()))
                     .isEqualTo("tracker temporarily unavailable, retry later");
+            // The registration API says so too, as JSON, and the seeders retry.
+            InfoHash other = TrackerClient.randomInfoHash();
+            given().header("Authorization", Registrations.admin())
+                    .contentType(io.restassured.http.ContentType.JSON)
+                    .body("{\"digest\":\"" + Registrations.digestFor(other) + "\",\"size\":1}")
+                    .put("/api/v1/torrents/" + other.hex()).then().statusCode(503)
+                    .body("error", org.hamcrest.Matchers.containsString("unavailable"));
         } finally {
             redis.restart();
         }

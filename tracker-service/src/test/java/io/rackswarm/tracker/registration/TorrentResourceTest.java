@@ -120,4 +120,43 @@ class TorrentResourceTest {
                 .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length())))
                 .findFirst().orElse(0.0);
     }
+
+    @Test
+    void givenAnotherSize_thenConflict_andConcurrentConflictingRegistrationsCannotBothWin()
+            throws Exception {
+        InfoHash ih = TrackerClient.randomInfoHash();
+        String digest = Registrations.digestFor(ih);
+        Registrations.register(ih, digest, 4096);
+        given().header("Authorization", Registrations.admin()).contentType(ContentType.JSON)
+                .body(body(digest, 4097)).put("/api/v1/torrents/" + ih.hex())
+                .then().statusCode(409).body("error", containsString("size"));
+
+        InfoHash contested = TrackerClient.randomInfoHash();
+        java.util.List<java.util.concurrent.CompletableFuture<Integer>> puts =
+                new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String d = "sha256:" + Integer.toHexString(8 + i).repeat(64);
+            puts.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> given()
+                    .header("Authorization", Registrations.admin()).contentType(ContentType.JSON)
+                    .body(body(d, 100)).put("/api/v1/torrents/" + contested.hex()).statusCode()));
+        }
+        java.util.List<Integer> statuses = puts.stream()
+                .map(java.util.concurrent.CompletableFuture::join).toList();
+        org.assertj.core.api.Assertions.assertThat(statuses).containsOnly(201, 409);
+        org.assertj.core.api.Assertions.assertThat(statuses.stream().filter(s -> s == 201))
+                .hasSize(1);
+    }
+
+    @Test
+    void givenABodyThatIsNotJsonOrNoContentType_thenJson400And415() {
+        InfoHash ih = TrackerClient.randomInfoHash();
+        given().header("Authorization", Registrations.admin()).contentType(ContentType.JSON)
+                .body("digest=sha256:abc").put("/api/v1/torrents/" + ih.hex())
+                .then().statusCode(400).contentType(ContentType.JSON)
+                .body("error", containsString("JSON"));
+        given().header("Authorization", Registrations.admin()).contentType(ContentType.TEXT)
+                .body(body(Registrations.digestFor(ih), 1)).put("/api/v1/torrents/" + ih.hex())
+                .then().statusCode(415).contentType(ContentType.JSON)
+                .body("error", containsString("application/json"));
+    }
 }
