@@ -12,7 +12,7 @@ import io.rackswarm.agent.cli.Cli;
 @QuarkusMain
 public final class Main {
 
-    private Main() {
+    Main() {
     }
 
     public static void main(String... args) {

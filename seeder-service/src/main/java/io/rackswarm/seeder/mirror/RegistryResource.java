@@ -1,10 +1,12 @@
 package io.rackswarm.seeder.mirror;
 
+import io.rackswarm.core.oci.ByteRange;
 import io.rackswarm.core.oci.Digest;
 import io.rackswarm.core.oci.Reference;
 import io.rackswarm.core.oci.Repository;
 import io.rackswarm.seeder.upstream.Manifest;
 import io.rackswarm.seeder.upstream.RegistryClient;
+import io.rackswarm.seeder.upstream.UpstreamException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.HeaderParam;
@@ -21,8 +23,6 @@ import java.nio.file.Files;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jboss.resteasy.reactive.PathPart;
 
 /**
@@ -32,8 +32,6 @@ import org.jboss.resteasy.reactive.PathPart;
  */
 @Path("/v2")
 public class RegistryResource {
-
-    private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
 
     private final PullThrough pullThrough;
     private final RegistryClient upstream;
@@ -71,7 +69,7 @@ public class RegistryResource {
     }
 
     /** @param body where the bytes go, or null for HEAD */
-    private Response serveBlob(String name, String digestText, String ns, String range,
+    private Response serveBlob(String name, String digestText, String ns, String rangeHeader,
             RoutingContext body) {
         Repository repository = new Repository(name);
         Digest digest = Digest.parse(digestText);
@@ -99,35 +97,23 @@ public class RegistryResource {
             // The file is sent after this method returns; it must not be evicted until then.
             body.addEndHandler(done -> lease.close());
         }
-        long from = 0;
-        long to = size - 1;
-        int status = 200;
-        if (range != null) {
-            Matcher m = RANGE.matcher(range.trim());
-            if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
-                lease.close();
-                return OciError.of(416, "RANGE_INVALID", "unsupported Range: " + range);
-            }
-            if (m.group(1).isEmpty()) {
-                from = Math.max(0, size - Long.parseLong(m.group(2)));
-            } else {
-                from = Long.parseLong(m.group(1));
-                to = m.group(2).isEmpty() ? size - 1 : Math.min(size - 1,
-                        Long.parseLong(m.group(2)));
-            }
-            if (from > to || from >= size) {
-                lease.close();
-                return Response.status(416).header("Content-Range", "bytes */" + size).build();
-            }
-            status = 206;
+        ByteRange range;
+        try {
+            range = ByteRange.parse(rangeHeader, size).orElse(null);
+        } catch (ByteRange.NotSatisfiable e) {
+            lease.close();
+            return Response.status(416).header("Content-Range", "bytes */" + size).build();
         }
+        long from = range == null ? 0 : range.first();
+        long to = range == null ? size - 1 : range.last();
+        int status = range == null ? 200 : 206;
         Response.ResponseBuilder r = Response.status(status)
                 .header("Docker-Content-Digest", digest.toString())
                 .header("Accept-Ranges", "bytes")
                 .header("Content-Length", to - from + 1)
                 .type("application/octet-stream");
-        if (status == 206) {
-            r.header("Content-Range", "bytes " + from + "-" + to + "/" + size);
+        if (range != null) {
+            r.header("Content-Range", range.contentRange(size));
         }
         if (body != null) {
             // Sent by the HTTP layer straight from the file (sendfile where it can).
@@ -154,7 +140,15 @@ public class RegistryResource {
         boolean byDigest = reference.contains(":");
         Reference ref = new Reference(upstreams.resolve(ns), new Repository(name),
                 byDigest ? null : reference, byDigest ? Digest.parse(reference) : null);
-        Manifest m = upstream.manifest(ref);
+        Manifest m;
+        try {
+            m = upstream.manifest(ref);
+        } catch (UpstreamException e) {
+            if (e.status() == 404) {
+                return OciError.of(404, "MANIFEST_UNKNOWN", e.getMessage());
+            }
+            throw e;
+        }
         Response.ResponseBuilder r = Response.ok().type(m.mediaType())
                 .header("Docker-Content-Digest", m.digest().toString())
                 .header("Content-Length", m.bytes().length);

@@ -117,6 +117,24 @@ class PullThroughTest {
     }
 
     @Test
+    void givenRangesRegistriesIgnoreOrCannotSatisfy_thenWholeBlobOr416() {
+        OciLayout.Blob b = layer();
+        given().header("Range", "bytes=99999999999999999999-").get(blobPath(b)).then()
+                .statusCode(416).header("Content-Range", "bytes */" + b.size());
+        for (String ignored : new String[] {"bytes=0-1,5-6", "items=0-5"}) {
+            byte[] whole = given().header("Range", ignored).get(blobPath(b)).then()
+                    .statusCode(200).extract().asByteArray();
+            assertThat(whole).hasSize((int) b.size());
+        }
+    }
+
+    @Test
+    void givenAManifestUpstreamDoesNotHave_thenManifestUnknown() {
+        given().get("/v2/team/app/manifests/nope?ns=" + UpstreamResource.registry.host())
+                .then().statusCode(404).body("errors[0].code", is("MANIFEST_UNKNOWN"));
+    }
+
+    @Test
     void givenBadInput_thenOciErrorsAndNothingCached() {
         given().get("/v2/team/app/blobs/sha256:xyz").then().statusCode(400)
                 .body("errors[0].message", containsString("digest"));
