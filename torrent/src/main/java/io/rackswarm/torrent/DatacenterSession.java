@@ -3,6 +3,7 @@ package io.rackswarm.torrent;
 import org.libtorrent4j.SessionManager;
 import org.libtorrent4j.SessionParams;
 import org.libtorrent4j.SettingsPack;
+import org.libtorrent4j.alerts.TrackerErrorAlert;
 import org.libtorrent4j.swig.address;
 import org.libtorrent4j.swig.error_code;
 import org.libtorrent4j.swig.ip_filter;
@@ -77,6 +78,15 @@ public final class DatacenterSession {
         session.start(new SessionParams(settings));
         everyPeerGlobal(session);
         return session;
+    }
+
+    /**
+     * Whether the tracker refused an announce because it has no registration of the torrent
+     * (its failure reason starts "unregistered torrent"): the seeder then registers again, the
+     * agent asks again soon.
+     */
+    public static boolean isUnregistered(TrackerErrorAlert alert) {
+        return alert.errorMessage().contains("unregistered torrent");
     }
 
     private static void everyPeerGlobal(SessionManager session) {

@@ -63,6 +63,8 @@ public class TorrentSession {
     private final NodeTopology topology;
     private final String token;
     private SessionManager session;
+    /** This node's peer id prefix and the classifier of the peers it meets. */
+    private volatile PeerFingerprint fingerprint;
     private final Map<String, Torrent> torrents = new ConcurrentHashMap<>();
 
     private record Torrent(TorrentHandle handle, String announceBase, Events events) {
@@ -76,10 +78,10 @@ public class TorrentSession {
 
     private synchronized SessionManager session() {
         if (session == null) {
-            Location here = topology.location();
+            fingerprint = PeerFingerprint.of(topology.location());
             session = DatacenterSession.start(new DatacenterSession.Settings(config.peerHost(),
                     config.peerPort(), config.uploadBytesPerSecond(),
-                    config.downloadBytesPerSecond(), PeerFingerprint.agent(here),
+                    config.downloadBytesPerSecond(), fingerprint.prefix(),
                     MIN_ANNOUNCE_SECONDS));
             session.addListener(new AlertListener() {
                 @Override
@@ -114,7 +116,7 @@ public class TorrentSession {
             return;
         }
         if (alert instanceof TrackerErrorAlert e) {
-            if (e.errorMessage().contains("unregistered torrent")) {
+            if (DatacenterSession.isUnregistered(e)) {
                 // The seeder registers in the background; ask again soon rather than after
                 // libtorrent's back-off.
                 TorrentHandle h = t.handle();
@@ -127,7 +129,7 @@ public class TorrentSession {
         } else if (alert instanceof BlockFinishedAlert b) {
             byte[] pid = HexFormat.of().parseHex(b.peerId().toHex());
             torrent.events().blockReceived(b.pieceIndex(), b.blockIndex(),
-                    PeerFingerprint.classify(pid, topology.location()));
+                    fingerprint.classify(pid));
         } else if (alert instanceof PieceFinishedAlert p) {
             torrent.events().pieceFinished(p.pieceIndex());
         } else if (alert instanceof HashFailedAlert h) {
@@ -227,8 +229,9 @@ public class TorrentSession {
     private void moved(Location now) {
         LOG.infof("node moved to %s: re-announcing %d torrents", now, torrents.size());
         SettingsPack pack = new SettingsPack();
+        fingerprint = PeerFingerprint.of(now);
         pack.setString(settings_pack.string_types.peer_fingerprint.swigValue(),
-                PeerFingerprint.agent(now));
+                fingerprint.prefix());
         session.applySettings(pack);
         for (Torrent t : torrents.values()) {
             if (t.handle() != null && t.handle().isValid()) {

@@ -27,11 +27,20 @@ final class TorrentTransfer implements TorrentSession.Events {
     private final Duration stallTimeout;
     private final Semaphore wake = new Semaphore(0);
     private volatile String error;
+    private final Download download;
+    private final TorrentFile torrent;
+    private final long size;
+    private final int pieceLength;
 
-    TorrentTransfer(TorrentSession session, FetchMetrics metrics, Duration stallTimeout) {
+    TorrentTransfer(TorrentSession session, FetchMetrics metrics, Duration stallTimeout,
+            Download download, TorrentFile torrent) {
         this.session = session;
         this.metrics = metrics;
         this.stallTimeout = stallTimeout;
+        this.download = download;
+        this.torrent = torrent;
+        this.size = torrent.metainfo().length();
+        this.pieceLength = PieceLength.forSize(size);
     }
 
     @Override
@@ -46,16 +55,9 @@ final class TorrentTransfer implements TorrentSession.Events {
 
     /** Blocks are 16 KiB (libtorrent's block size) but for the last of the blob. */
     private static final int BLOCK = 16 * 1024;
-    private volatile Download current;
-    private volatile long size;
-    private volatile int pieceLength;
 
     @Override
     public void blockReceived(int piece, int block, PeerFingerprint.Source from) {
-        Download d = current;
-        if (d == null) {
-            return;
-        }
         long start = (long) piece * pieceLength + (long) block * BLOCK;
         long n = Math.max(0, Math.min(BLOCK, size - start));
         Source source = switch (from) {
@@ -63,7 +65,7 @@ final class TorrentTransfer implements TorrentSession.Events {
             case SEEDER -> Source.SEEDER_P2P;
             case PEER_REMOTE, OTHER -> Source.PEER_REMOTE;
         };
-        d.bytes().add(source, n);
+        download.bytes().add(source, n);
         metrics.received(source, n);
     }
 
@@ -79,14 +81,8 @@ final class TorrentTransfer implements TorrentSession.Events {
      * @return true when every piece is in; false when the download stalled and the rest must
      *     come another way
      */
-    boolean run(Download download, TorrentFile torrent, Sha256Follower hasher)
-            throws IOException, InterruptedException {
+    boolean run(Sha256Follower hasher) throws IOException, InterruptedException {
         var metainfo = torrent.metainfo();
-        long size = metainfo.length();
-        int pieceLength = PieceLength.forSize(size);
-        this.size = size;
-        this.pieceLength = pieceLength;
-        this.current = download;
         int pieces = (int) ((size + pieceLength - 1) / pieceLength);
         TorrentHandle handle = session.download(metainfo, torrent.announce(),
                 download.file().getParent(), this);

@@ -52,9 +52,10 @@ public class StatusResource {
             long size = d.size();
             long done = d.available();
             double seconds = d.elapsedNanos() / 1e9;
+            Map<SourceBytes.Source, Long> received = d.bytes().snapshot();
             Map<String, Long> bySource = new LinkedHashMap<>();
             for (SourceBytes.Source s : SourceBytes.Source.values()) {
-                bySource.put(s.label(), d.bytes().snapshot().getOrDefault(s, 0L));
+                bySource.put(s.label(), received.getOrDefault(s, 0L));
             }
             return new InFlight(d.digest().toString(), size, done,
                     size > 0 ? (double) done / size : 0, seconds > 0

@@ -31,16 +31,35 @@ public final class PeerFingerprint {
         OTHER
     }
 
-    private PeerFingerprint() {
+    /** The rack tag of the location this fingerprint belongs to, computed once. */
+    private final String ownTag;
+
+    private PeerFingerprint(String ownTag) {
+        this.ownTag = ownTag;
+    }
+
+    /** The fingerprint of an agent at {@code own}, which classifies the peers it meets. */
+    public static PeerFingerprint of(Location own) {
+        return new PeerFingerprint(rackTag(own));
     }
 
     /** The peer id prefix of an agent at this location. */
     public static String agent(Location location) {
-        return AGENT + rackTag(location);
+        return of(location).prefix();
     }
 
     /** Classifies a peer by its id, from the point of view of a downloader at {@code own}. */
     public static Source classify(byte[] peerId, Location own) {
+        return of(own).classify(peerId);
+    }
+
+    /** This agent's peer id prefix. */
+    public String prefix() {
+        return AGENT + ownTag;
+    }
+
+    /** Classifies a peer by its id, from this agent's point of view; no hashing per call. */
+    public Source classify(byte[] peerId) {
         String id = new String(peerId, StandardCharsets.ISO_8859_1);
         if (id.startsWith(SEEDER)) {
             return Source.SEEDER;
@@ -52,7 +71,7 @@ public final class PeerFingerprint {
         if (!tag.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
             return Source.OTHER;
         }
-        return tag.equals(rackTag(own)) ? Source.PEER_RACK : Source.PEER_REMOTE;
+        return tag.equals(ownTag) ? Source.PEER_RACK : Source.PEER_REMOTE;
     }
 
     private static String rackTag(Location location) {

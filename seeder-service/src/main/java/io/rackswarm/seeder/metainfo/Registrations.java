@@ -34,9 +34,7 @@ public class Registrations {
     private static final Duration LAST_RETRY = Duration.ofSeconds(30);
 
     private final TrackerRegistration tracker;
-    private final Map<InfoHash, Metainfo> pending = new ConcurrentHashMap<>();
-    /** Completed when the pending registration of the torrent lands. */
-    private final Map<InfoHash, CompletableFuture<Void>> landed = new ConcurrentHashMap<>();
+    private final Map<InfoHash, Pending> pending = new ConcurrentHashMap<>();
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
             r -> {
                 Thread t = new Thread(r, "tracker-registration");
@@ -61,11 +59,15 @@ public class Registrations {
         this.onRegistered = listener;
     }
 
+    /** A registration not yet taken; {@code landed} completes when it is. */
+    private record Pending(Metainfo metainfo, CompletableFuture<Void> landed) {
+    }
+
     /** Registers the torrent soon; a torrent already waiting is not queued twice. */
     public void register(Metainfo metainfo) {
-        if (pending.putIfAbsent(metainfo.infoHash(), metainfo) == null) {
-            landed.put(metainfo.infoHash(), new CompletableFuture<>());
-            retries.execute(() -> attempt(metainfo, FIRST_RETRY));
+        Pending p = new Pending(metainfo, new CompletableFuture<>());
+        if (pending.putIfAbsent(metainfo.infoHash(), p) == null) {
+            retries.execute(() -> attempt(p, FIRST_RETRY));
         }
     }
 
@@ -76,12 +78,12 @@ public class Registrations {
      * @return whether the torrent is registered (or was never pending here)
      */
     public boolean awaitRegistered(InfoHash infoHash, Duration patience) {
-        CompletableFuture<Void> f = landed.get(infoHash);
-        if (f == null) {
+        Pending p = pending.get(infoHash);
+        if (p == null) {
             return true;
         }
         try {
-            f.get(patience.toMillis(), TimeUnit.MILLISECONDS);
+            p.landed().get(patience.toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (TimeoutException | ExecutionException e) {
             return false;
@@ -96,17 +98,15 @@ public class Registrations {
         return pending.size();
     }
 
-    private void attempt(Metainfo metainfo, Duration nextDelay) {
-        if (pending.get(metainfo.infoHash()) != metainfo) {
+    private void attempt(Pending p, Duration nextDelay) {
+        if (pending.get(p.metainfo().infoHash()) != p) {
             return; // withdrawn (the blob was evicted)
         }
+        Metainfo metainfo = p.metainfo();
         try {
             tracker.register(metainfo);
-            pending.remove(metainfo.infoHash(), metainfo);
-            CompletableFuture<Void> f = landed.remove(metainfo.infoHash());
-            if (f != null) {
-                f.complete(null);
-            }
+            pending.remove(metainfo.infoHash(), p);
+            p.landed().complete(null);
             if (!lastLogged.isEmpty()) {
                 LOG.infof("tracker takes registrations again (%s)", metainfo.digest());
                 lastLogged = "";
@@ -120,17 +120,16 @@ public class Registrations {
                         metainfo.digest(), pending.size(), e.getMessage());
             }
             Duration after = nextDelay.multipliedBy(2);
-            retries.schedule(() -> attempt(metainfo, after.compareTo(LAST_RETRY) > 0
+            retries.schedule(() -> attempt(p, after.compareTo(LAST_RETRY) > 0
                     ? LAST_RETRY : after), nextDelay.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
     /** Stops retrying a torrent that is no longer seeded. */
     public void withdraw(InfoHash infoHash) {
-        pending.remove(infoHash);
-        CompletableFuture<Void> f = landed.remove(infoHash);
-        if (f != null) {
-            f.cancel(false);
+        Pending p = pending.remove(infoHash);
+        if (p != null) {
+            p.landed().cancel(false);
         }
     }
 

@@ -26,8 +26,6 @@ public final class SeedingSession implements AutoCloseable {
 
     /** The tracker hands out a 10 s interval by default; libtorrent may not wait longer. */
     static final int MIN_ANNOUNCE_SECONDS = 1;
-    /** The start of the tracker's failure reason for a torrent it has no registration of. */
-    private static final String UNREGISTERED = "unregistered torrent";
 
     private final SessionManager session;
     private final Map<InfoHash, TorrentHandle> seeded = new ConcurrentHashMap<>();
@@ -45,7 +43,7 @@ public final class SeedingSession implements AutoCloseable {
             @Override
             public void alert(Alert<?> alert) {
                 TrackerErrorAlert error = (TrackerErrorAlert) alert;
-                if (error.errorMessage().contains(UNREGISTERED)) {
+                if (DatacenterSession.isUnregistered(error)) {
                     onUnregistered.accept(InfoHash.ofHex(error.handle().infoHash().toHex()));
                 }
             }
