@@ -203,11 +203,12 @@ final class RedisPipeline {
             return connection;
         }
 
+        /** Forgets a broken or stuck connection and closes it, once however often it is told. */
         private synchronized void drop(Future<RedisConnection> broken) {
             if (connection == broken) {
                 connection = null;
+                broken.onSuccess(RedisConnection::close);
             }
-            broken.onSuccess(RedisConnection::close);
         }
 
         void submit(Pending p) {
