@@ -1,0 +1,1 @@
+"""The end-to-end harness: a datacenter of network namespaces on one machine."""

@@ -1,0 +1,182 @@
+"""One distribution: every host pulls the image at once, through its agent (rackswarm, or
+BitTorrent with the tracker's topology policy off) or straight from the seeders over HTTP.
+Shows progress per rack while it runs and returns what it measured."""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+
+from .services import ROOT
+
+SYSTEMS = {
+    # name: (tracker handout policy, hosts pull through their agent)
+    "rackswarm": ("topology", True),
+    "bt-random": ("random", True),
+    "http": ("topology", False),
+}
+REPOSITORY = "e2e/image"
+TAG = "v1"
+
+
+class HostPull:
+    def __init__(self, host):
+        self.host = host
+        self.bytes = 0
+        self.seconds = None
+        self.error = None
+
+
+def cpu_times():
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    return fields[3] + fields[4], sum(fields)  # idle + iowait, total
+
+
+class Rollout:
+    def __init__(self, cluster, image_bytes, timeout, out=sys.stdout):
+        self.cluster = cluster
+        self.dc = cluster.dc
+        self.image_bytes = image_bytes
+        self.timeout = timeout
+        self.out = out
+
+    def run(self, system, hosts=None):
+        policy, through_agents = SYSTEMS[system]
+        hosts = hosts or self.dc.hosts
+        c = self.cluster
+        try:
+            self._say("%s: starting Redis, 2 trackers (policy %s), 2 seeders%s"
+                      % (system, policy, ", %d agents" % len(hosts) if through_agents else ""))
+            c.start_control(system, policy)
+            if through_agents:
+                c.start_agents(system, hosts)
+            return self._distribute(system, hosts, through_agents)
+        finally:
+            c.stop_run(system)
+
+    def _distribute(self, system, hosts, through_agents):
+        c = self.cluster
+        links_before = self.dc.uplink_bytes()
+        upstream_before = self.dc.upstream_bytes()
+        idle0, total0 = cpu_times()
+        pulls = [HostPull(h) for h in hosts]
+        start = time.monotonic()
+        readers = []
+        for n, pull in enumerate(pulls):
+            base = (c.agent_url(pull.host) if through_agents
+                    else c.seeder_url(n % len(c.seeder_ips)))
+            p = subprocess.Popen(pull.host.command(
+                [sys.executable, "-m", "harness.pull", base, c.registry, REPOSITORY, TAG]),
+                cwd=os.path.join(ROOT, "e2e"), stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT, text=True)
+            t = threading.Thread(target=self._follow, args=(p, pull), daemon=True)
+            t.start()
+            readers.append((p, t))
+        display = Display(self.dc.racks, pulls, self.image_bytes, self.out)
+        deadline = start + self.timeout
+        while any(t.is_alive() for _, t in readers) and time.monotonic() < deadline:
+            display.show(time.monotonic() - start)
+            time.sleep(1)
+        for p, _ in readers:
+            if p.poll() is None:
+                p.kill()
+        for _, t in readers:
+            t.join(5)
+        wall = time.monotonic() - start
+        display.show(wall, final=True)
+        idle1, total1 = cpu_times()
+        for pull in pulls:
+            if pull.seconds is None and pull.error is None:
+                pull.error = "not done after %d s" % self.timeout
+        return {
+            "system": system,
+            "hosts": [{"host": p.host.name, "rack": p.host.rack, "seconds": p.seconds,
+                       "bytes": p.bytes, "error": p.error} for p in pulls],
+            "wall": wall,
+            "cpu_idle": (idle1 - idle0) / max(1, total1 - total0),
+            "uplinks": _delta_links(links_before, self.dc.uplink_bytes()),
+            "upstream_bytes": (None if upstream_before is None
+                               else self.dc.upstream_bytes() - upstream_before),
+            "agents": self._agent_sources(hosts) if through_agents else None,
+        }
+
+    def _agent_sources(self, hosts):
+        """Bytes each agent's metrics say it fetched, by source (for the log, not the bound)."""
+        totals = {}
+        for host in hosts:
+            out = subprocess.run(host.command(
+                ["curl", "-fs", "-m", "5", self.cluster.agent_url(host) + "/q/metrics"]),
+                capture_output=True, text=True).stdout
+            for line in out.splitlines():
+                if line.startswith("rackswarm_agent_fetched_bytes_total{"):
+                    source = line.split('source="', 1)[1].split('"', 1)[0]
+                    totals[source] = totals.get(source, 0) + float(line.rsplit(" ", 1)[1])
+        return totals
+
+    @staticmethod
+    def _follow(process, pull):
+        for line in process.stdout:
+            try:
+                msg = json.loads(line)
+            except ValueError:
+                pull.error = line.strip()[:300]
+                continue
+            if "bytes" in msg:
+                pull.bytes = msg["bytes"]
+            if "done" in msg:
+                pull.seconds = msg["done"]
+            if "error" in msg:
+                pull.error = msg["error"]
+        process.wait()
+        if process.returncode != 0 and pull.error is None:
+            pull.error = "puller exited with %d" % process.returncode
+
+    def _say(self, text):
+        print(text, file=self.out, flush=True)
+
+
+def _delta_links(before, after):
+    if before is None:
+        return None
+    return {rack: (after[rack][0] - before[rack][0], after[rack][1] - before[rack][1])
+            for rack in before}
+
+
+class Display:
+    """Progress per rack: one line each, redrawn in place on a terminal, every 5 s otherwise."""
+
+    def __init__(self, racks, pulls, image_bytes, out):
+        self.racks = racks
+        self.pulls = pulls
+        self.image_bytes = image_bytes
+        self.out = out
+        self.tty = out.isatty()
+        self.drawn = 0
+        self.last = -10
+
+    def show(self, elapsed, final=False):
+        if not self.tty and not final and elapsed - self.last < 5:
+            return
+        self.last = elapsed
+        lines = []
+        for rack in self.racks:
+            mine = [p for p in self.pulls if p.host.rack == rack]
+            if not mine:
+                continue
+            done = sum(1 for p in mine if p.seconds is not None)
+            failed = sum(1 for p in mine if p.error is not None)
+            fraction = sum(min(p.bytes, self.image_bytes) for p in mine) / (
+                self.image_bytes * len(mine))
+            bar = "#" * int(fraction * 30)
+            lines.append("  %-8s [%-30s] %5.1f%%  %d/%d hosts done%s" % (
+                rack, bar, 100 * fraction, done, len(mine),
+                ", %d failed" % failed if failed else ""))
+        header = "  %6.1f s" % elapsed
+        if self.tty and self.drawn:
+            self.out.write("\x1b[%dA" % self.drawn)
+        self.out.write("\n".join([header] + lines) + "\n")
+        self.out.flush()
+        self.drawn = len(lines) + 1
