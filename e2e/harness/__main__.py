@@ -13,7 +13,7 @@ import tempfile
 
 from . import net, report
 from .procs import Processes
-from .rollout import REPOSITORY, SYSTEMS, TAG, Rollout
+from .rollout import REPOSITORY, SYSTEMS, TAG, WARMUP, Rollout
 from .services import ROOT, Cluster
 
 
@@ -34,6 +34,9 @@ def parse(argv):
                    help="seconds a distribution may take (default: 10x the bound + 120)")
     p.add_argument("--out", help="directory for results.json, results.md and the plots")
     p.add_argument("--label", default="", help="names this run in the plots' titles")
+    for service in ("tracker", "seeder", "agent"):
+        p.add_argument("--%s-env" % service, action="append", default=[], metavar="KEY=VALUE",
+                       help="extra environment for every %s (repeatable)" % service)
     p.add_argument("--keep-logs", action="store_true",
                    help="keep the work directory (logs, caches) even when all went well")
     return p.parse_args(argv)
@@ -55,7 +58,9 @@ def main(argv):
     dc = net.Datacenter(**topology) if shaped else net.Loopback(**topology)
     work = tempfile.mkdtemp(prefix="rackswarm-e2e.")
     procs = Processes(work)
-    cluster = Cluster(dc, procs, work)
+    overrides = {service: dict(kv.split("=", 1) for kv in getattr(args, service + "_env"))
+                 for service in ("tracker", "seeder", "agent")}
+    cluster = Cluster(dc, procs, work, overrides)
 
     def interrupted(signum, _frame):
         raise KeyboardInterrupt("signal %d" % signum)
@@ -71,7 +76,8 @@ def main(argv):
                 args.host_rate, args.uplink_rate, args.seeder_rate) if shaped
             else " on 127.0.0.1, unshaped", work), flush=True)
         cluster.start_registry()
-        manifest = push_image(cluster, args.size_mb, work)
+        push_image(cluster, WARMUP, 8, work)
+        manifest = push_image(cluster, REPOSITORY, args.size_mb, work)
         image_bytes = sum(d["size"] for d in [manifest["config"]] + manifest["layers"])
         bound = (report.lower_bound(image_bytes, n, args.host_rate, args.uplink_rate,
                                     args.seeder_rate) if shaped else None)
@@ -105,9 +111,9 @@ def main(argv):
             shutil.rmtree(work, ignore_errors=True)
 
 
-def push_image(cluster, size_mb, work):
+def push_image(cluster, repository, size_mb, work):
     pushed = subprocess.run(cluster.dc.upstream.command(
-        [sys.executable, "-m", "harness.image", cluster.registry, REPOSITORY, TAG,
+        [sys.executable, "-m", "harness.image", cluster.registry, repository, TAG,
          str(size_mb), os.path.join(work, "image")]),
         cwd=os.path.join(ROOT, "e2e"), capture_output=True, text=True)
     if pushed.returncode != 0:

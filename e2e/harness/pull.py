@@ -1,6 +1,6 @@
 """Pulls an image as containerd would, from one host: the manifest, then the config and layers,
 three at a time, each checked against its digest (python3 -m harness.pull BASE REGISTRY
-REPOSITORY TAG). Prints JSON lines: {"bytes": n} while it runs, then {"done": seconds,
+REPOSITORY TAG). Prints JSON lines: {"bytes": n} while it runs, {"manifest": seconds} when it has the manifest, then {"done": seconds,
 "bytes": n, "blobs": k}, or {"error": "..."} and exit status 1.
 """
 
@@ -64,6 +64,7 @@ def main(base, registry, repository, tag):
                                          headers={"Accept": ACCEPT})
         with urllib.request.urlopen(request, timeout=TIMEOUT) as r:
             manifest = json.loads(r.read())
+        print(json.dumps({"manifest": time.monotonic() - start}), flush=True)
         blobs = [manifest["config"]] + manifest["layers"]
         with ThreadPoolExecutor(3) as pool:
             for f in [pool.submit(fetch_blob, base, ns, repository, d, progress)

@@ -72,6 +72,11 @@ def summary(result, image_bytes, bound):
         slowest = max(times)
         lines.append("  wall time      %.1f s (slowest host %.1f s, p50 %.1f s)"
                      % (result["wall"], slowest, percentile(times, 50)))
+        manifests = [h["manifest_seconds"] for h in result["hosts"]
+                     if h.get("manifest_seconds") is not None]
+        if manifests:
+            lines.append("  manifest       p50 %.2f s, max %.2f s after the pull began"
+                         % (percentile(manifests, 50), max(manifests)))
         if bound:
             lines.append("  lower bound    %.1f s for this topology; slowest host / bound = %.2fx"
                          % (bound, slowest / bound))

@@ -12,12 +12,14 @@ import time
 from .services import ROOT
 
 SYSTEMS = {
-    # name: (tracker handout policy, hosts pull through their agent)
-    "rackswarm": ("topology", True),
-    "bt-random": ("random", True),
-    "http": ("topology", False),
+    # name: (tracker handout policy, representatives per rack, hosts pull through their agent)
+    "rackswarm": ("topology", 2, True),
+    "rackswarm-r1": ("topology", 1, True),
+    "bt-random": ("random", 2, True),
+    "http": ("topology", 2, False),
 }
 REPOSITORY = "e2e/image"
+WARMUP = "e2e/warmup"
 TAG = "v1"
 
 
@@ -26,6 +28,7 @@ class HostPull:
         self.host = host
         self.bytes = 0
         self.seconds = None
+        self.manifest_seconds = None
         self.error = None
 
 
@@ -44,57 +47,75 @@ class Rollout:
         self.out = out
 
     def run(self, system, hosts=None):
-        policy, through_agents = SYSTEMS[system]
+        policy, representatives, through_agents = SYSTEMS[system]
         hosts = hosts or self.dc.hosts
         c = self.cluster
         try:
-            self._say("%s: starting Redis, 2 trackers (policy %s), 2 seeders%s"
-                      % (system, policy, ", %d agents" % len(hosts) if through_agents else ""))
-            c.start_control(system, policy)
+            self._say("%s: starting Redis, 2 trackers (policy %s, %d representatives per rack),"
+                      " 2 seeders%s" % (system, policy, representatives,
+                                        ", %d agents" % len(hosts) if through_agents else ""))
+            c.start_control(system, policy, representatives)
             if through_agents:
                 c.start_agents(system, hosts)
+            # Agents are long-running daemons: a first, small image warms their request paths
+            # and BitTorrent session (and the seeders') before the clock starts.
+            warm = self._pull_all(hosts, through_agents, WARMUP)
+            failed = [p for p in warm if p.error or p.seconds is None]
+            if failed:
+                raise RuntimeError("warm-up pull failed on %s: %s"
+                                   % (failed[0].host.name, failed[0].error))
+            self._say("%s: warm-up image on every host in %.1f s; now the measured image"
+                      % (system, max(p.seconds for p in warm)))
             return self._distribute(system, hosts, through_agents)
         finally:
             c.stop_run(system)
 
-    def _distribute(self, system, hosts, through_agents):
-        c = self.cluster
-        links_before = self.dc.uplink_bytes()
-        upstream_before = self.dc.upstream_bytes()
-        idle0, total0 = cpu_times()
+    def _pull_all(self, hosts, through_agents, repository, display=None):
+        """Every host pulls repository:TAG at once; returns when all are done or failed."""
         pulls = [HostPull(h) for h in hosts]
         start = time.monotonic()
         readers = []
         for n, pull in enumerate(pulls):
+            c = self.cluster
             base = (c.agent_url(pull.host) if through_agents
                     else c.seeder_url(n % len(c.seeder_ips)))
             p = subprocess.Popen(pull.host.command(
-                [sys.executable, "-m", "harness.pull", base, c.registry, REPOSITORY, TAG]),
+                [sys.executable, "-m", "harness.pull", base, c.registry, repository, TAG]),
                 cwd=os.path.join(ROOT, "e2e"), stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT, text=True)
             t = threading.Thread(target=self._follow, args=(p, pull), daemon=True)
             t.start()
             readers.append((p, t))
-        display = Display(self.dc.racks, pulls, self.image_bytes, self.out)
         deadline = start + self.timeout
         while any(t.is_alive() for _, t in readers) and time.monotonic() < deadline:
-            display.show(time.monotonic() - start)
+            if display:
+                display.show(time.monotonic() - start, pulls)
             time.sleep(1)
         for p, _ in readers:
             if p.poll() is None:
                 p.kill()
         for _, t in readers:
             t.join(5)
-        wall = time.monotonic() - start
-        display.show(wall, final=True)
-        idle1, total1 = cpu_times()
         for pull in pulls:
             if pull.seconds is None and pull.error is None:
                 pull.error = "not done after %d s" % self.timeout
+        return pulls
+
+    def _distribute(self, system, hosts, through_agents):
+        links_before = self.dc.uplink_bytes()
+        upstream_before = self.dc.upstream_bytes()
+        idle0, total0 = cpu_times()
+        display = Display(self.dc.racks, self.image_bytes, self.out)
+        start = time.monotonic()
+        pulls = self._pull_all(hosts, through_agents, REPOSITORY, display)
+        wall = time.monotonic() - start
+        display.show(wall, pulls, final=True)
+        idle1, total1 = cpu_times()
         return {
             "system": system,
             "hosts": [{"host": p.host.name, "rack": p.host.rack, "seconds": p.seconds,
-                       "bytes": p.bytes, "error": p.error} for p in pulls],
+                       "manifest_seconds": p.manifest_seconds, "bytes": p.bytes,
+                       "error": p.error} for p in pulls],
             "wall": wall,
             "cpu_idle": (idle1 - idle0) / max(1, total1 - total0),
             "uplinks": _delta_links(links_before, self.dc.uplink_bytes()),
@@ -126,6 +147,8 @@ class Rollout:
                 continue
             if "bytes" in msg:
                 pull.bytes = msg["bytes"]
+            if "manifest" in msg:
+                pull.manifest_seconds = msg["manifest"]
             if "done" in msg:
                 pull.seconds = msg["done"]
             if "error" in msg:
@@ -148,22 +171,21 @@ def _delta_links(before, after):
 class Display:
     """Progress per rack: one line each, redrawn in place on a terminal, every 5 s otherwise."""
 
-    def __init__(self, racks, pulls, image_bytes, out):
+    def __init__(self, racks, image_bytes, out):
         self.racks = racks
-        self.pulls = pulls
         self.image_bytes = image_bytes
         self.out = out
         self.tty = out.isatty()
         self.drawn = 0
         self.last = -10
 
-    def show(self, elapsed, final=False):
+    def show(self, elapsed, pulls, final=False):
         if not self.tty and not final and elapsed - self.last < 5:
             return
         self.last = elapsed
         lines = []
         for rack in self.racks:
-            mine = [p for p in self.pulls if p.host.rack == rack]
+            mine = [p for p in pulls if p.host.rack == rack]
             if not mine:
                 continue
             done = sum(1 for p in mine if p.seconds is not None)

@@ -32,7 +32,8 @@ def jvm_options(name):
 class Cluster:
     """What runs where, and the addresses each part is reached at."""
 
-    def __init__(self, dc, procs, work):
+    def __init__(self, dc, procs, work, overrides=None):
+        self.overrides = overrides or {}
         self.dc = dc
         self.procs = procs
         self.work = work
@@ -70,7 +71,7 @@ class Cluster:
     def tracker_url(self, i):
         return "http://%s:%d" % (self.dc.services.ip, self.tracker_ports[i])
 
-    def start_control(self, run, policy="topology"):
+    def start_control(self, run, policy="topology", representatives=2):
         """Redis, two trackers sharing it (handout policy as given), two seeders."""
         svc = self.dc.services
         state = os.path.join(self.work, run)
@@ -89,8 +90,10 @@ class Cluster:
                 "RACKSWARM_TRACKER_ANNOUNCE_SECRETS": SECRET,
                 "RACKSWARM_TRACKER_ADMIN_TOKEN": ADMIN,
                 "RACKSWARM_TRACKER_HANDOUT_POLICY": policy,
+                "RACKSWARM_TRACKER_REPRESENTATIVES": str(representatives),
                 "QUARKUS_REDIS_HOSTS": "redis://127.0.0.1:%d" % self.redis_port,
-                "QUARKUS_HTTP_HOST": svc.ip, "PORT": str(port)})
+                "QUARKUS_HTTP_HOST": svc.ip, "PORT": str(port),
+                **self.overrides.get("tracker", {})})
         for i, name in enumerate(SEEDERS):
             self.procs.start("%s-%s" % (run, name), svc, [
                 "java", "-Xmx512m", "-jar", jar("seeder-service")], {
@@ -110,7 +113,8 @@ class Cluster:
                 "RACKSWARM_SEEDER_REPLICA_URL_TEMPLATE": "http://{name}:%d" % self.seeder_port,
                 "RACKSWARM_SEEDER_PEER_HOST": self.seeder_ips[i],
                 "RACKSWARM_SEEDER_PEER_PORT": str(6881 + i if self.dc.shaped else free_port()),
-                "QUARKUS_HTTP_HOST": self.seeder_ips[i], "PORT": str(self.seeder_ports[i])})
+                "QUARKUS_HTTP_HOST": self.seeder_ips[i], "PORT": str(self.seeder_ports[i]),
+                **self.overrides.get("seeder", {})})
         for i in range(len(self.tracker_ports)):
             self.procs.await_http("%s-tracker-%d" % (run, i), svc,
                                   self.tracker_url(i) + "/q/health/ready")
@@ -162,7 +166,8 @@ class Cluster:
             "RACKSWARM_AGENT_PEER_PORT": str(6881 if self.dc.shaped else free_port()),
             "RACKSWARM_AGENT_RUNTIME_CONTAINERD_CERTS_DIR": os.path.join(
                 state, "certs.d-" + host.name),
-            "QUARKUS_HTTP_HOST": "127.0.0.1", "PORT": str(port)})
+            "QUARKUS_HTTP_HOST": "127.0.0.1", "PORT": str(port),
+            **self.overrides.get("agent", {})})
 
     def remove_hosts_files(self):
         for host in [self.dc.services] + self.dc.hosts:

@@ -49,6 +49,14 @@ public interface AgentConfig {
     @WithDefault("15s")
     Duration p2pStallTimeout();
 
+    /**
+     * Pieces after the first missing one that get deadlines, so the reader's next bytes come
+     * first; 0 leaves the order to libtorrent's rarest-first, which duplicates least across a
+     * rack uplink but lets the reader wait until the blob is nearly complete.
+     */
+    @WithDefault("8")
+    int p2pStreamWindow();
+
     /** This node's name (the downward API's spec.nodeName); its announce identity. */
     String nodeName();
 

@@ -179,7 +179,7 @@ public class BlobFetcher {
         if (torrent != null && torrent.metainfo().length() >= config.p2pMinBytes()) {
             download.mode("p2p");
             boolean complete = new TorrentTransfer(torrents, metrics, config.p2pStallTimeout(),
-                    download, torrent).run(hasher);
+                    config.p2pStreamWindow(), download, torrent).run(hasher);
             if (!complete) {
                 fallBack(download, "p2p_stall", "no progress for " + config.p2pStallTimeout()
                         + " at byte " + download.available());

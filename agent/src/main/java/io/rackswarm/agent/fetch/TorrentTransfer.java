@@ -18,13 +18,13 @@ import org.libtorrent4j.TorrentHandle;
  */
 final class TorrentTransfer implements TorrentSession.Events {
 
-    /** Pieces ahead of the reader that get deadlines. */
-    private static final int WINDOW = 8;
     private static final int DEADLINE_STEP_MILLIS = 200;
 
     private final TorrentSession session;
     private final FetchMetrics metrics;
     private final Duration stallTimeout;
+    /** Pieces ahead of the reader that get deadlines. */
+    private final int window;
     private final Semaphore wake = new Semaphore(0);
     private volatile String error;
     private final Download download;
@@ -33,10 +33,11 @@ final class TorrentTransfer implements TorrentSession.Events {
     private final int pieceLength;
 
     TorrentTransfer(TorrentSession session, FetchMetrics metrics, Duration stallTimeout,
-            Download download, TorrentFile torrent) {
+            int window, Download download, TorrentFile torrent) {
         this.session = session;
         this.metrics = metrics;
         this.stallTimeout = stallTimeout;
+        this.window = window;
         this.download = download;
         this.torrent = torrent;
         this.size = torrent.metainfo().length();
@@ -107,7 +108,7 @@ final class TorrentTransfer implements TorrentSession.Events {
                 if (firstMissing == pieces) {
                     return true;
                 }
-                while (deadlinesUpTo < Math.min(pieces, firstMissing + WINDOW)) {
+                while (deadlinesUpTo < Math.min(pieces, firstMissing + window)) {
                     int i = Math.max(deadlinesUpTo, firstMissing);
                     handle.setPieceDeadline(i, (i - firstMissing + 1) * DEADLINE_STEP_MILLIS);
                     deadlinesUpTo = i + 1;

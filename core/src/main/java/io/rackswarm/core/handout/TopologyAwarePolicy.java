@@ -14,10 +14,14 @@ import java.util.random.RandomGenerator;
  * Keeps traffic low in the network (ARCHITECTURE.md, decision 3).
  *
  * <p>Every agent is told about the peers of its own rack. A rack representative is also told
- * about the representatives of the other racks of its zone, a zone representative about those of
- * the other zones of its region, and a region representative about those of other regions and
- * about the origins. Data thus enters each rack, zone and region over about {@code R} links and
- * spreads inside it. Origins are told about the region representatives.
+ * about the origins and the representatives of the other racks of its zone, a zone representative
+ * about those of the other zones of its region, and a region representative about those of other
+ * regions. Data thus enters each rack, zone and region over about {@code R} links and spreads
+ * inside it. Origins are told about the rack representatives.
+ *
+ * <p>Origins go to every rack's representatives, not only to the region's: a seeder's link is
+ * the datacenter's, and feeding the whole region through the host links of its R region
+ * representatives made those links the bottleneck of every rollout (e2e/run measured it).
  *
  * <p>Inside each group of links, peers holding data come first, seeds before partial peers; peers
  * of equal standing are shuffled so that load spreads.
@@ -42,11 +46,13 @@ public final class TopologyAwarePolicy implements HandoutPolicy {
         Role role;
         if (self.origin()) {
             role = Role.ORIGIN;
-            add(out, taken, flatten(reps.at(Tier.REGION), null), Link.ORIGIN, view, random);
+            add(out, taken, flatten(reps.at(Tier.RACK), null), Link.ORIGIN, view, random);
         } else {
             role = roleOf(self, reps);
-            if (role.compareTo(Role.REGION_REPRESENTATIVE) >= 0) {
+            if (role.compareTo(Role.RACK_REPRESENTATIVE) >= 0) {
                 add(out, taken, view.origins(), Link.ORIGIN, view, random);
+            }
+            if (role.compareTo(Role.REGION_REPRESENTATIVE) >= 0) {
                 add(out, taken, flatten(reps.at(Tier.REGION), self.location().groupKey(Tier.REGION)),
                         Link.CLUSTER, view, random);
             }

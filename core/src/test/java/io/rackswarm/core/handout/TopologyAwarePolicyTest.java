@@ -51,7 +51,7 @@ class TopologyAwarePolicyTest {
     void givenRackRepresentative_thenItAlsoGetsTheRepresentativesOfTheOtherRacksOfItsZone() {
         Handout h = handout(a2, swarm);
         assertThat(h.role()).isEqualTo(Role.RACK_REPRESENTATIVE);
-        assertThat(keys(h)).containsExactlyInAnyOrder("a1", "a3", "a4", "b1", "b2");
+        assertThat(keys(h)).containsExactlyInAnyOrder("o1", "a1", "a3", "a4", "b1", "b2");
         assertThat(h.peers()).filteredOn(p -> p.link() == Link.ZONE)
                 .extracting(p -> p.peer().key()).containsExactlyInAnyOrder("b1", "b2");
     }
@@ -73,20 +73,27 @@ class TopologyAwarePolicyTest {
     }
 
     @Test
-    void givenZoneRepresentativeOfASecondZone_thenItReachesTheFirstZoneButNotTheOrigins() {
+    void givenZoneRepresentativeOfASecondZone_thenItReachesTheFirstZoneAndTheOrigins() {
         HandoutSettings one = new HandoutSettings(1, HandoutSettings.DEFAULT.staleAfter(),
                 HandoutSettings.DEFAULT.stallAfter());
         Handout h = new TopologyAwarePolicy(one).handout(
                 new SwarmView(c1, swarm, List.of(o1), SIZE), 50, NOW, new Random(1));
         assertThat(h.role()).isEqualTo(Role.ZONE_REPRESENTATIVE);
-        assertThat(keys(h)).containsExactlyInAnyOrder("b1", "c2", "c3");
+        assertThat(keys(h)).containsExactlyInAnyOrder("o1", "b1", "c2", "c3");
     }
 
     @Test
-    void givenOrigin_thenItIsToldAboutTheRegionRepresentativesOnly() {
+    void givenRackRepresentative_thenItIsToldAboutTheOriginsAndAMemberIsNot() {
+        assertThat(handout(a2, swarm).peers()).filteredOn(p -> p.link() == Link.ORIGIN)
+                .extracting(p -> p.peer().key()).containsExactly("o1");
+        assertThat(keys(handout(a3, swarm))).doesNotContain("o1");
+    }
+
+    @Test
+    void givenOrigin_thenItIsToldAboutTheRackRepresentativesOnly() {
         Handout h = handout(o1, swarm);
         assertThat(h.role()).isEqualTo(Role.ORIGIN);
-        assertThat(keys(h)).containsExactlyInAnyOrder("b1", "a1");
+        assertThat(keys(h)).containsExactlyInAnyOrder("a1", "a2", "b1", "b2", "c1", "c2");
     }
 
     @Test
@@ -159,7 +166,7 @@ class TopologyAwarePolicyTest {
     void givenNumwant_thenNoMoreIsReturnedAndCrossRackLinksComeFirst() {
         Handout h = policy.handout(new SwarmView(a2, swarm, List.of(o1), SIZE), 2, NOW,
                 new Random(3));
-        assertThat(h.peers()).hasSize(2).allMatch(p -> p.link() == Link.ZONE);
+        assertThat(h.peers()).hasSize(2).allMatch(p -> p.link() != Link.RACK);
         assertThat(policy.handout(new SwarmView(a2, swarm, List.of(), SIZE), 0, NOW,
                 new Random(3)).peers()).isEmpty();
     }
