@@ -176,19 +176,22 @@ public class BlobFetcher {
                 fallBack(download, "bad_metainfo", e.getMessage());
             }
         }
+        HttpTransfer.Present present = null;
         if (torrent != null && torrent.metainfo().length() >= config.p2pMinBytes()) {
             download.mode("p2p");
-            boolean complete = new TorrentTransfer(torrents, metrics, config.p2pStallTimeout(),
-                    config.p2pStreamWindow(), download, torrent).run(hasher);
-            if (!complete) {
+            TorrentTransfer p2p = new TorrentTransfer(torrents, metrics,
+                    config.p2pStallTimeout(), config.p2pStreamWindow(), download, torrent);
+            if (!p2p.run(hasher)) {
+                present = p2p.piecesHad();
                 fallBack(download, "p2p_stall", "no progress for " + config.p2pStallTimeout()
-                        + " at byte " + download.available());
+                        + " at byte " + download.available() + " ("
+                        + present.pieces().cardinality() + " pieces in)");
             }
         }
         if (download.size() < 0 || download.available() < download.size()) {
             download.mode("http");
             new HttpTransfer(seeder, metrics, watchdog, config.p2pStallTimeout())
-                    .fill(download, ns, repository, hasher);
+                    .fill(download, ns, repository, hasher, present);
         }
         hasher.follow(download.size());
         String actual = hasher.hex();

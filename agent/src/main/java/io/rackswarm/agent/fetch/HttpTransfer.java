@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.BitSet;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -20,7 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The rest of a blob from the seeder over HTTP, from the first byte the download lacks
- * ({@code Range}), written into the download's file. A seeder that sends nothing for the stall
+ * ({@code Range}), written into the download's file. After BitTorrent stalled, only the pieces it
+ * did not bring are asked for (one bounded {@code Range} per run of missing pieces); the ones it
+ * brought are on disk, verified, and only hashed. A seeder that sends nothing for the stall
  * timeout is cut off.
  */
 final class HttpTransfer {
@@ -38,6 +41,10 @@ final class HttpTransfer {
         this.stallTimeout = stallTimeout;
     }
 
+    /** Pieces of the blob already in the file, and their length. */
+    record Present(BitSet pieces, int pieceLength) {
+    }
+
     /**
      * Fills the download's file from {@link Download#available()} to its end.
      *
@@ -45,9 +52,43 @@ final class HttpTransfer {
      */
     void fill(Download download, Optional<RegistryHost> ns, Repository repository,
             Sha256Follower hasher) throws IOException {
+        fill(download, ns, repository, hasher, null);
+    }
+
+    /**
+     * Fills what the file lacks from {@link Download#available()} on, skipping the pieces in
+     * {@code present} (null when none are; the download's size must then be known).
+     */
+    void fill(Download download, Optional<RegistryHost> ns, Repository repository,
+            Sha256Follower hasher, Present present) throws IOException {
+        long size = download.size();
+        if (present == null || size < 0) {
+            copy(download, ns, repository, hasher, download.available(), -1);
+            return;
+        }
+        long position = download.available();
+        while (position < size) {
+            int piece = (int) (position / present.pieceLength());
+            boolean have = present.pieces().get(piece);
+            int next = have ? present.pieces().nextClearBit(piece)
+                    : present.pieces().nextSetBit(piece);
+            long end = next < 0 ? size : Math.min(size, (long) next * present.pieceLength());
+            if (have) {
+                hasher.follow(end);
+                download.advance(end);
+            } else {
+                copy(download, ns, repository, hasher, position, end);
+            }
+            position = end;
+        }
+    }
+
+    /** Bytes from..to (exclusive; -1 for the blob's end) from the seeder into the file. */
+    private void copy(Download download, Optional<RegistryHost> ns, Repository repository,
+            Sha256Follower hasher, long from, long to) throws IOException {
         Digest digest = download.digest();
-        long from = download.available();
-        SeederClient.BlobStream stream = seeder.blob(ns, repository, digest, from);
+        SeederClient.BlobStream stream = seeder.blob(ns, repository, digest, from, to);
+        long end = to >= 0 ? to : stream.size();
         if (stream.size() < 0) {
             stream.body().close();
             throw new SeederException(502, "seeder sent blob " + digest + " without its size");
@@ -71,9 +112,9 @@ final class HttpTransfer {
             int n;
             while ((n = in.read(buffer)) > 0) {
                 lastByte.set(System.nanoTime());
-                if (position + n > stream.size()) {
-                    throw new SeederException(502, "seeder sent more than the " + stream.size()
-                            + " bytes of blob " + digest);
+                if (position + n > end) {
+                    throw new SeederException(502, "seeder sent more than bytes " + from + "-"
+                            + end + " of blob " + digest);
                 }
                 ByteBuffer b = ByteBuffer.wrap(buffer, 0, n);
                 while (b.hasRemaining()) {
@@ -84,11 +125,13 @@ final class HttpTransfer {
                 hasher.update(buffer, 0, n);
                 download.advance(position);
             }
-            if (position != stream.size()) {
-                throw new IOException("seeder stream of blob " + digest + " ended after "
-                        + position + " of " + stream.size() + " bytes");
+            if (position != end) {
+                throw new IOException("seeder stream of blob " + digest + " ended at byte "
+                        + position + " of " + from + "-" + end);
             }
-            out.truncate(stream.size());
+            if (to < 0) {
+                out.truncate(stream.size());
+            }
         } catch (IOException e) {
             if (System.nanoTime() - lastByte.get() > stallTimeout.toNanos()) {
                 throw new IOException("seeder sent nothing for " + stallTimeout + " at byte "

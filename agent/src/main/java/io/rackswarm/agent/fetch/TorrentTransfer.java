@@ -6,6 +6,7 @@ import io.rackswarm.core.metainfo.TorrentFile;
 import io.rackswarm.core.torrent.PeerFingerprint;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.BitSet;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.libtorrent4j.TorrentHandle;
@@ -31,6 +32,7 @@ final class TorrentTransfer implements TorrentSession.Events {
     private final TorrentFile torrent;
     private final long size;
     private final int pieceLength;
+    private final BitSet had = new BitSet();
 
     TorrentTransfer(TorrentSession session, FetchMetrics metrics, Duration stallTimeout,
             int window, Download download, TorrentFile torrent) {
@@ -88,41 +90,56 @@ final class TorrentTransfer implements TorrentSession.Events {
         TorrentHandle handle = session.download(metainfo, torrent.announce(),
                 download.file().getParent(), this);
         try {
-            int firstMissing = 0;
-            int deadlinesUpTo = 0;
-            long lastDone = -1;
-            long lastProgress = System.nanoTime();
-            while (true) {
-                wake.tryAcquire(100, TimeUnit.MILLISECONDS);
-                wake.drainPermits();
-                if (error != null) {
-                    throw new IOException("libtorrent: " + error);
-                }
-                while (firstMissing < pieces && handle.havePiece(firstMissing)) {
-                    firstMissing++;
-                }
-                long contiguous = Math.min((long) firstMissing * pieceLength, size);
-                hasher.follow(contiguous);
-                download.advance(contiguous);
-                long now = System.nanoTime();
-                if (firstMissing == pieces) {
-                    return true;
-                }
-                while (deadlinesUpTo < Math.min(pieces, firstMissing + window)) {
-                    int i = Math.max(deadlinesUpTo, firstMissing);
-                    handle.setPieceDeadline(i, (i - firstMissing + 1) * DEADLINE_STEP_MILLIS);
-                    deadlinesUpTo = i + 1;
-                }
-                long done = handle.status().totalDone();
-                if (done != lastDone) {
-                    lastDone = done;
-                    lastProgress = now;
-                } else if (now - lastProgress > stallTimeout.toNanos()) {
-                    return false;
+            return transfer(handle, pieces, hasher);
+        } finally {
+            for (int i = 0; i < pieces; i++) {
+                if (handle.isValid() && handle.havePiece(i)) {
+                    had.set(i);
                 }
             }
-        } finally {
             session.remove(metainfo.infoHash());
+        }
+    }
+
+    /** The pieces that were in (verified) when the transfer ended: what a fallback can skip. */
+    HttpTransfer.Present piecesHad() {
+        return new HttpTransfer.Present((BitSet) had.clone(), pieceLength);
+    }
+
+    private boolean transfer(TorrentHandle handle, int pieces, Sha256Follower hasher)
+            throws IOException, InterruptedException {
+        int firstMissing = 0;
+        int deadlinesUpTo = 0;
+        long lastDone = -1;
+        long lastProgress = System.nanoTime();
+        while (true) {
+            wake.tryAcquire(100, TimeUnit.MILLISECONDS);
+            wake.drainPermits();
+            if (error != null) {
+                throw new IOException("libtorrent: " + error);
+            }
+            while (firstMissing < pieces && handle.havePiece(firstMissing)) {
+                firstMissing++;
+            }
+            long contiguous = Math.min((long) firstMissing * pieceLength, size);
+            hasher.follow(contiguous);
+            download.advance(contiguous);
+            long now = System.nanoTime();
+            if (firstMissing == pieces) {
+                return true;
+            }
+            while (deadlinesUpTo < Math.min(pieces, firstMissing + window)) {
+                int i = Math.max(deadlinesUpTo, firstMissing);
+                handle.setPieceDeadline(i, (i - firstMissing + 1) * DEADLINE_STEP_MILLIS);
+                deadlinesUpTo = i + 1;
+            }
+            long done = handle.status().totalDone();
+            if (done != lastDone) {
+                lastDone = done;
+                lastProgress = now;
+            } else if (now - lastProgress > stallTimeout.toNanos()) {
+                return false;
+            }
         }
     }
 }

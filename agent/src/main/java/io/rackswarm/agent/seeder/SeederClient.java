@@ -92,19 +92,28 @@ public class SeederClient {
      */
     public BlobStream blob(Optional<RegistryHost> ns, Repository repository, Digest digest,
             long from) {
+        return blob(ns, repository, digest, from, -1);
+    }
+
+    /**
+     * Opens bytes {@code from} to {@code to} (exclusive; -1 for the end) of the blob.
+     */
+    public BlobStream blob(Optional<RegistryHost> ns, Repository repository, Digest digest,
+            long from, long to) {
         HttpRequest.Builder b = request("/v2/" + repository + "/blobs/" + digest, ns)
                 .timeout(config.seederRequestTimeout()).GET();
-        if (from > 0) {
-            b.header("Range", "bytes=" + from + "-");
+        boolean ranged = from > 0 || to >= 0;
+        if (ranged) {
+            b.header("Range", "bytes=" + from + "-" + (to >= 0 ? String.valueOf(to - 1) : ""));
         }
         HttpResponse<InputStream> r = send(b.build(), "blob " + digest);
         long length = r.headers().firstValueAsLong("Content-Length").orElse(-1);
-        if (from > 0) {
-            if (r.statusCode() != 206) {
+        if (ranged) {
+            String range = r.headers().firstValue("Content-Range").orElse("");
+            if (r.statusCode() != 206 || !range.startsWith("bytes " + from + "-")) {
                 close(r);
                 throw new SeederException(502, "seeder ignored the Range of blob " + digest);
             }
-            String range = r.headers().firstValue("Content-Range").orElse("");
             int slash = range.lastIndexOf('/');
             long size = slash < 0 ? -1 : parseLong(range.substring(slash + 1));
             return new BlobStream(size, from, r.body());
