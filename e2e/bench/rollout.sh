@@ -26,4 +26,6 @@ for n in $HOSTS; do
     --uplink-rate "${UPLINK_RATE:-60mbit}" --seeder-rate "${SEEDER_RATE:-120mbit}" \
     --out "$OUT" --label "N=$n" | grep -v '^  rack-[0-9]* *\[\|^ *[0-9.]* s$'
 done
-PYTHONPATH=e2e python3 -m harness.summarize "$OUT"
+py=python3
+python3 -c 'import matplotlib' 2>/dev/null || { [ -x /usr/bin/python3 ] && py=/usr/bin/python3; }
+PYTHONPATH=e2e "$py" -m harness.summarize "$OUT"

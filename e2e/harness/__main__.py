@@ -28,6 +28,10 @@ def parse(argv):
     p.add_argument("--uplink-rate", default="200mbit", help="each rack's uplink")
     p.add_argument("--seeder-rate", default="200mbit",
                    help="the seeders' link (both replicas share it)")
+    p.add_argument("--fault", choices=["agents", "control"],
+                   help="runs each system twice, without and with faults: 'agents' sends the"
+                   " image to 4 hosts, then to the others while some agents are killed and"
+                   " restarted; 'control' kills a tracker, a seeder and Redis mid-run")
     p.add_argument("--loopback", action="store_true",
                    help="no namespaces or shaping (the default when not root)")
     p.add_argument("--timeout", type=int, default=0,
@@ -88,9 +92,15 @@ def main(argv):
         rollout = Rollout(cluster, image_bytes, timeout)
         results = []
         for system in systems:
-            result = rollout.run(system)
+            if args.fault:
+                clean = rollout.run(system, args.fault, inject=False)
+                print(report.summary(clean, image_bytes, bound), flush=True)
+                results.append(clean)
+            result = rollout.run(system, args.fault)
             results.append(result)
             print(report.summary(result, image_bytes, bound), flush=True)
+            if args.fault:
+                print(report.fault_cost(clean, result), flush=True)
         rows = [r for r in (report.row(r, image_bytes, bound) for r in results) if r]
         text = report.table(rows, bound)
         print("\n" + text, flush=True)

@@ -5,15 +5,28 @@ import signal
 import socket
 import subprocess
 import time
-import urllib.request
 
 
 class Processes:
     def __init__(self, logs):
         self.logs = logs
         self.running = {}
+        self.commands = {}
+
+    def kill(self, name):
+        """SIGKILL, as a node or pod dies: no shutdown hooks run."""
+        p = self.running.pop(name, None)
+        if p is not None and p.poll() is None:
+            p.kill()
+            p.wait()
+
+    def restart(self, name):
+        """Starts what ran under name again, with the same command and environment."""
+        host, argv, env = self.commands[name]
+        return self.start(name, host, argv, env)
 
     def start(self, name, host, argv, env=None):
+        self.commands[name] = (host, argv, env)
         log = open(os.path.join(self.logs, name + ".log"), "ab")
         full_env = dict(os.environ)
         full_env.update(env or {})
@@ -80,10 +93,3 @@ def free_port():
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
-
-def http_ok(url, timeout=2):
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as r:
-            return 200 <= r.status < 300
-    except OSError:
-        return False

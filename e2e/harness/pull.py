@@ -1,7 +1,8 @@
 """Pulls an image as containerd would, from one host: the manifest, then the config and layers,
 three at a time, each checked against its digest (python3 -m harness.pull BASE REGISTRY
-REPOSITORY TAG). Prints JSON lines: {"bytes": n} while it runs, {"manifest": seconds} when it has the manifest, then {"done": seconds,
-"bytes": n, "blobs": k}, or {"error": "..."} and exit status 1.
+REPOSITORY TAG [RETRIES]). Prints JSON lines: {"bytes": n} while it runs, {"manifest": seconds}
+when it has the manifest, {"retry": "..."} when an attempt failed and another begins, then
+{"done": seconds, "bytes": n, "blobs": k, "attempts": a}, or {"error": "..."} and exit status 1.
 """
 
 import hashlib
@@ -46,7 +47,21 @@ def fetch_blob(base, ns, repository, descriptor, progress):
                            % (descriptor["digest"], size, got))
 
 
-def main(base, registry, repository, tag):
+def pull(base, ns, repository, tag, progress, start):
+    request = urllib.request.Request("%s/v2/%s/manifests/%s?ns=%s"
+                                     % (base, repository, tag, ns), headers={"Accept": ACCEPT})
+    with urllib.request.urlopen(request, timeout=TIMEOUT) as r:
+        manifest = json.loads(r.read())
+    print(json.dumps({"manifest": time.monotonic() - start}), flush=True)
+    blobs = [manifest["config"]] + manifest["layers"]
+    with ThreadPoolExecutor(3) as pool:
+        for f in [pool.submit(fetch_blob, base, ns, repository, d, progress) for d in blobs]:
+            f.result()
+    return len(blobs)
+
+
+def main(base, registry, repository, tag, retries="0"):
+    """retries: how often a failed pull starts again (after 2 s), as the kubelet retries."""
     ns = urllib.parse.quote(registry, safe="")
     start = time.monotonic()
     progress = Progress()
@@ -58,25 +73,23 @@ def main(base, registry, repository, tag):
 
     reporter = threading.Thread(target=report, daemon=True)
     reporter.start()
-    try:
-        request = urllib.request.Request("%s/v2/%s/manifests/%s?ns=%s"
-                                         % (base, repository, tag, ns),
-                                         headers={"Accept": ACCEPT})
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as r:
-            manifest = json.loads(r.read())
-        print(json.dumps({"manifest": time.monotonic() - start}), flush=True)
-        blobs = [manifest["config"]] + manifest["layers"]
-        with ThreadPoolExecutor(3) as pool:
-            for f in [pool.submit(fetch_blob, base, ns, repository, d, progress)
-                      for d in blobs]:
-                f.result()
-    except Exception as e:  # reported to the harness, which fails the run
-        stop.set()
-        print(json.dumps({"error": "%s: %s" % (type(e).__name__, e)}), flush=True)
-        sys.exit(1)
+    attempts = 0
+    while True:
+        attempts += 1
+        try:
+            blobs = pull(base, ns, repository, tag, progress, start)
+            break
+        except Exception as e:  # reported to the harness, which fails the run
+            message = "%s: %s" % (type(e).__name__, e)
+            if attempts > int(retries):
+                stop.set()
+                print(json.dumps({"error": message}), flush=True)
+                sys.exit(1)
+            print(json.dumps({"retry": message}), flush=True)
+            time.sleep(2)
     stop.set()
     print(json.dumps({"done": time.monotonic() - start, "bytes": progress.bytes,
-                      "blobs": len(blobs)}), flush=True)
+                      "blobs": blobs, "attempts": attempts}), flush=True)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,11 @@ def percentile(values, p):
 
 
 def failures(result):
-    return [h for h in result["hosts"] if h["error"] is not None or h["seconds"] is None]
+    failed = [h for h in result["hosts"] if h["error"] is not None or h["seconds"] is None]
+    if result.get("dashboard_missing"):
+        failed.append({"host": "dashboard", "error": "queries metrics no service exports: "
+                       + ", ".join(result["dashboard_missing"])})
+    return failed
 
 
 def row(result, image_bytes, bound):
@@ -94,9 +98,32 @@ def summary(result, image_bytes, bound):
         lines.append("  agents fetched " + ", ".join(
             "%s %.0f%%" % (k, 100 * v / total) for k, v in sorted(result["agents"].items())))
     lines.append("  CPU idle       %.0f%%" % (100 * result["cpu_idle"]))
+    if result.get("first_phase"):
+        first = [h["seconds"] for h in result["first_phase"]["hosts"] if h["seconds"]]
+        if first:
+            lines.append("  first %d hosts  done in %.1f s; the rest above"
+                         % (len(first), max(first)))
+    for event in result.get("faults", []):
+        lines.append("  fault at " + event)
+    retried = [h for h in result["hosts"] if h.get("attempts", 1) > 1]
+    if retried:
+        lines.append("  pulls retried  " + ", ".join(
+            "%s (%d attempts)" % (h["host"], h["attempts"]) for h in retried))
     for h in failures(result):
         lines.append("  FAILED %s: %s" % (h["host"], h["error"]))
     return "\n".join(lines)
+
+
+def fault_cost(clean, faulty):
+    """How much later the slowest host finished because of the faults."""
+    def slowest(r):
+        times = [h["seconds"] for h in r["hosts"] if h["seconds"] is not None]
+        return max(times) if times else None
+    a, b = slowest(clean), slowest(faulty)
+    if a is None or b is None:
+        return "  time cost of the faults: n/a (a run did not finish)"
+    return ("  time cost of the faults: slowest host %.1f s against %.1f s without (%+.1f s,"
+            " %.2fx)" % (b, a, b - a, b / a))
 
 
 def plots(results, image_bytes, out_dir, label):

@@ -9,6 +9,8 @@ import sys
 import threading
 import time
 
+from . import dashboard
+from .faults import AgentFaults, ControlFaults
 from .services import ROOT
 
 SYSTEMS = {
@@ -29,6 +31,7 @@ class HostPull:
         self.bytes = 0
         self.seconds = None
         self.manifest_seconds = None
+        self.attempts = 1
         self.error = None
 
 
@@ -46,9 +49,12 @@ class Rollout:
         self.timeout = timeout
         self.out = out
 
-    def run(self, system, hosts=None):
+    def run(self, system, fault=None, inject=True):
+        """One system on a fresh cluster. fault: None; "agents" (the image reaches 4 hosts,
+        then the others while agents are killed and restarted); "control" (a tracker, a seeder
+        and Redis die mid-run). inject=False runs the same phases without the faults."""
         policy, representatives, through_agents = SYSTEMS[system]
-        hosts = hosts or self.dc.hosts
+        hosts = self.dc.hosts
         c = self.cluster
         try:
             self._say("%s: starting Redis, 2 trackers (policy %s, %d representatives per rack),"
@@ -66,12 +72,38 @@ class Rollout:
                                    % (failed[0].host.name, failed[0].error))
             self._say("%s: warm-up image on every host in %.1f s; now the measured image"
                       % (system, max(p.seconds for p in warm)))
-            return self._distribute(system, hosts, through_agents)
+            if fault is None:
+                result = self._distribute(system, hosts, through_agents)
+                if through_agents:
+                    result["dashboard_missing"] = dashboard.missing(
+                        [(c.dc.services, c.tracker_url(0)), (c.dc.services, c.seeder_url(0)),
+                         (hosts[0], c.agent_url(hosts[0]))])
+                return result
+            label = system + (" (%s faults)" % fault if inject else " (%s phases, no faults)"
+                              % fault)
+            if fault == "control":
+                chaos = ControlFaults(c, system) if inject else None
+                result = self._distribute(system, hosts, through_agents, chaos)
+            else:
+                first = spread(hosts, 4)
+                rest = [h for h in hosts if h not in first]
+                self._say("%s: the image to %d hosts first" % (system, len(first)))
+                before = self._distribute(system, first, through_agents)
+                self._say("%s: then to %d more%s" % (system, len(rest),
+                          ", killing and restarting agents mid-transfer" if inject else ""))
+                chaos = (AgentFaults(c, system, spread(rest, 2) + first[:1])
+                         if inject else None)
+                result = self._distribute(system, rest, through_agents, chaos)
+                result["first_phase"] = before
+            result["system"] = label
+            result["faults"] = chaos.events if chaos else []
+            return result
         finally:
             c.stop_run(system)
 
-    def _pull_all(self, hosts, through_agents, repository, display=None):
-        """Every host pulls repository:TAG at once; returns when all are done or failed."""
+    def _pull_all(self, hosts, through_agents, repository, display=None, chaos=None):
+        """Every host pulls repository:TAG at once; returns when all are done or failed. With
+        chaos, pulls retry as the kubelet would and chaos.tick() sees their progress."""
         pulls = [HostPull(h) for h in hosts]
         start = time.monotonic()
         readers = []
@@ -80,7 +112,8 @@ class Rollout:
             base = (c.agent_url(pull.host) if through_agents
                     else c.seeder_url(n % len(c.seeder_ips)))
             p = subprocess.Popen(pull.host.command(
-                [sys.executable, "-m", "harness.pull", base, c.registry, repository, TAG]),
+                [sys.executable, "-m", "harness.pull", base, c.registry, repository, TAG,
+                 "30" if chaos else "0"]),
                 cwd=os.path.join(ROOT, "e2e"), stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT, text=True)
             t = threading.Thread(target=self._follow, args=(p, pull), daemon=True)
@@ -90,6 +123,8 @@ class Rollout:
         while any(t.is_alive() for _, t in readers) and time.monotonic() < deadline:
             if display:
                 display.show(time.monotonic() - start, pulls)
+            if chaos:
+                chaos.tick(time.monotonic() - start, pulls, self.image_bytes)
             time.sleep(1)
         for p, _ in readers:
             if p.poll() is None:
@@ -101,13 +136,15 @@ class Rollout:
                 pull.error = "not done after %d s" % self.timeout
         return pulls
 
-    def _distribute(self, system, hosts, through_agents):
+    def _distribute(self, system, hosts, through_agents, chaos=None):
         links_before = self.dc.uplink_bytes()
         upstream_before = self.dc.upstream_bytes()
         idle0, total0 = cpu_times()
         display = Display(self.dc.racks, self.image_bytes, self.out)
         start = time.monotonic()
-        pulls = self._pull_all(hosts, through_agents, REPOSITORY, display)
+        pulls = self._pull_all(hosts, through_agents, REPOSITORY, display, chaos)
+        if chaos:
+            chaos.join()
         wall = time.monotonic() - start
         display.show(wall, pulls, final=True)
         idle1, total1 = cpu_times()
@@ -115,7 +152,7 @@ class Rollout:
             "system": system,
             "hosts": [{"host": p.host.name, "rack": p.host.rack, "seconds": p.seconds,
                        "manifest_seconds": p.manifest_seconds, "bytes": p.bytes,
-                       "error": p.error} for p in pulls],
+                       "attempts": p.attempts, "error": p.error} for p in pulls],
             "wall": wall,
             "cpu_idle": (idle1 - idle0) / max(1, total1 - total0),
             "uplinks": _delta_links(links_before, self.dc.uplink_bytes()),
@@ -151,6 +188,7 @@ class Rollout:
                 pull.manifest_seconds = msg["manifest"]
             if "done" in msg:
                 pull.seconds = msg["done"]
+                pull.attempts = msg.get("attempts", 1)
             if "error" in msg:
                 pull.error = msg["error"]
         process.wait()
@@ -159,6 +197,20 @@ class Rollout:
 
     def _say(self, text):
         print(text, file=self.out, flush=True)
+
+
+def spread(hosts, count):
+    """count hosts taken round-robin over the racks, so that no rack is left out."""
+    racks = {}
+    for h in hosts:
+        racks.setdefault(h.rack, []).append(h)
+    chosen = []
+    while len(chosen) < min(count, len(hosts)):
+        for members in racks.values():
+            taken = [h for h in members if h not in chosen]
+            if taken and len(chosen) < count:
+                chosen.append(taken[0])
+    return chosen
 
 
 def _delta_links(before, after):

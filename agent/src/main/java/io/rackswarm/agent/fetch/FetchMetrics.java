@@ -37,6 +37,31 @@ public class FetchMetrics {
         pulls = Timer.builder("rackswarm.agent.blob.fetch")
                 .description("time to fetch a blob not in the cache, to its verified end")
                 .publishPercentileHistogram().register(registry);
+        // Every known label value from the start, at 0: rates and dashboards need the series
+        // before the first event.
+        for (String reason : FALLBACK_REASONS) {
+            fallbackCounter(reason);
+        }
+        for (String from : SERVED_FROM) {
+            servedCounter(from);
+        }
+    }
+
+    /** Why a download left BitTorrent: no metainfo, a bad one, or no progress. */
+    static final String[] FALLBACK_REASONS = {"no_metainfo", "bad_metainfo", "p2p_stall"};
+    /** Where an answered blob came from. */
+    static final String[] SERVED_FROM = {"cache", "download"};
+
+    private Counter fallbackCounter(String reason) {
+        return fallbacks.computeIfAbsent(reason, r -> Counter.builder("rackswarm.agent.fallbacks")
+                .description("downloads that left BitTorrent or the agent, by reason")
+                .tag("reason", r).register(registry));
+    }
+
+    private Counter servedCounter(String from) {
+        return served.computeIfAbsent(from, f -> Counter.builder("rackswarm.agent.blobs.served")
+                .description("blob requests answered, by whether the blob was cached")
+                .tag("from", f).register(registry));
     }
 
     void received(Source source, long n) {
@@ -46,9 +71,7 @@ public class FetchMetrics {
     }
 
     void fallback(String reason) {
-        fallbacks.computeIfAbsent(reason, r -> Counter.builder("rackswarm.agent.fallbacks")
-                .description("downloads that left BitTorrent or the agent, by reason")
-                .tag("reason", r).register(registry)).increment();
+        fallbackCounter(reason).increment();
     }
 
     void pieceFailed() {
@@ -65,8 +88,6 @@ public class FetchMetrics {
 
     /** A blob answered to a client, from the cache or from a download in flight. */
     public void served(String from) {
-        served.computeIfAbsent(from, f -> Counter.builder("rackswarm.agent.blobs.served")
-                .description("blob requests answered, by whether the blob was cached")
-                .tag("from", f).register(registry)).increment();
+        servedCounter(from).increment();
     }
 }
