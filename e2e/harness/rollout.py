@@ -56,13 +56,15 @@ class Rollout:
         policy, representatives, through_agents = SYSTEMS[system]
         hosts = self.dc.hosts
         c = self.cluster
+        # Each run has its own processes and state (the agents' caches start empty).
+        run = system if fault is None else "%s-%s" % (system, "faults" if inject else "clean")
         try:
             self._say("%s: starting Redis, 2 trackers (policy %s, %d representatives per rack),"
                       " 2 seeders%s" % (system, policy, representatives,
                                         ", %d agents" % len(hosts) if through_agents else ""))
-            c.start_control(system, policy, representatives)
+            c.start_control(run, policy, representatives)
             if through_agents:
-                c.start_agents(system, hosts)
+                c.start_agents(run, hosts)
             # Agents are long-running daemons: a first, small image warms their request paths
             # and BitTorrent session (and the seeders') before the clock starts.
             warm = self._pull_all(hosts, through_agents, WARMUP)
@@ -82,7 +84,7 @@ class Rollout:
             label = system + (" (%s faults)" % fault if inject else " (%s phases, no faults)"
                               % fault)
             if fault == "control":
-                chaos = ControlFaults(c, system) if inject else None
+                chaos = ControlFaults(c, run) if inject else None
                 result = self._distribute(system, hosts, through_agents, chaos)
             else:
                 first = spread(hosts, 4)
@@ -91,7 +93,7 @@ class Rollout:
                 before = self._distribute(system, first, through_agents)
                 self._say("%s: then to %d more%s" % (system, len(rest),
                           ", killing and restarting agents mid-transfer" if inject else ""))
-                chaos = (AgentFaults(c, system, spread(rest, 2) + first[:1])
+                chaos = (AgentFaults(c, run, spread(rest, 2) + first[:1])
                          if inject else None)
                 result = self._distribute(system, rest, through_agents, chaos)
                 result["first_phase"] = before
@@ -99,7 +101,7 @@ class Rollout:
             result["faults"] = chaos.events if chaos else []
             return result
         finally:
-            c.stop_run(system)
+            c.stop_run(run)
 
     def _pull_all(self, hosts, through_agents, repository, display=None, chaos=None):
         """Every host pulls repository:TAG at once; returns when all are done or failed. With

@@ -103,6 +103,17 @@ public interface AgentConfig {
     /** containerd and CRI-O mirror configuration the agent writes on the host. */
     Runtime runtime();
 
+    /**
+     * A second listener that serves only the Prometheus metrics ({@code GET /metrics}), for
+     * a scraper outside the node: the mirror itself stays on the loopback. 0 for none.
+     */
+    @WithDefault("0")
+    int metricsPort();
+
+    /** Address of the metrics listener (the node's IP in the chart). */
+    @WithDefault("127.0.0.1")
+    String metricsHost();
+
     /** How long a cached blob is seeded. */
     enum SeedPolicy {
         /** As long as it is in the cache. */

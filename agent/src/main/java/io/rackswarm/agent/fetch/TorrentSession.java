@@ -147,17 +147,20 @@ public class TorrentSession {
      */
     public TorrentHandle download(Metainfo metainfo, String announceBase, Path dir,
             Events events) {
-        return add(metainfo, announceBase, dir, events, null);
+        return add(metainfo, announceBase, dir, events, false);
     }
 
     /** Seeds a verified blob held in {@code dir}, without checking it again. */
     public void seed(Metainfo metainfo, String announceBase, Path dir) {
-        add(metainfo, announceBase, dir, null, TorrentFlags.SEED_MODE);
+        add(metainfo, announceBase, dir, null, true);
     }
 
     private TorrentHandle add(Metainfo metainfo, String announceBase, Path dir, Events events,
-            org.libtorrent4j.swig.torrent_flags_t flags) {
+            boolean seedMode) {
+        // The session first: starting it loads the native library, which every libtorrent4j
+        // class (TorrentFlags too) needs. A restart with a full cache seeds before any download.
         SessionManager s = session();
+        org.libtorrent4j.swig.torrent_flags_t flags = seedMode ? TorrentFlags.SEED_MODE : null;
         TorrentInfo info = new TorrentInfo(metainfo.torrentFile(announceUrl(announceBase)));
         String key = metainfo.infoHash().hex();
         TorrentHandle existing = s.find(info.infoHash());

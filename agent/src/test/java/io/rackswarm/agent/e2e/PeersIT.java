@@ -154,6 +154,13 @@ class PeersIT {
                     .as("after the restart only the rest was fetched\n%s", again.log())
                     .isLessThan(big().size() - 2_000_000);
         }
+        // Restarted with the whole blob cached, the agent seeds it before anything else has
+        // started libtorrent: it must still come up (the native library was once loaded too
+        // late on that path) and serve the blob from its cache.
+        try (ServiceProcess full = world.agent("node-d1", "d", Map.of())) {
+            assertThat(pull(full, big())).as(full.log()).isEqualTo(big().digest());
+            assertThat(fetched(get(full.url() + "/q/metrics"))).isZero();
+        }
     }
 
     @Test

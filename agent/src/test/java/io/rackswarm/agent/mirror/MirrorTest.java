@@ -121,4 +121,20 @@ class MirrorTest {
                 .body("topology.source", is("from configuration"));
         given().get("/q/health/ready").then().statusCode(200);
     }
+
+    @Test
+    void givenTheMetricsListener_thenItServesTheMetricsAndNothingElse() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + AgentWorldResource.metricsPort;
+        var metrics = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(base + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("rackswarm_agent_fetched_bytes_total",
+                "rackswarm_agent_fallbacks_total{reason=\"p2p_stall\"");
+        var mirror = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(base + "/v2/")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(mirror.statusCode()).isEqualTo(404);
+    }
 }

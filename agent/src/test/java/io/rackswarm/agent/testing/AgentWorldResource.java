@@ -9,6 +9,8 @@ import java.util.Map;
 public class AgentWorldResource implements QuarkusTestResourceLifecycleManager {
 
     public static AgentWorld world;
+    /** The agent's separate metrics listener. */
+    public static int metricsPort;
 
     @Override
     public Map<String, String> start() {
@@ -18,6 +20,8 @@ public class AgentWorldResource implements QuarkusTestResourceLifecycleManager {
             world.agentEnv("node-0", "a").forEach((k, v) -> config.put(k.toLowerCase()
                     .replace("rackswarm_agent_", "rackswarm.agent.").replace('_', '-')
                     .replace("rackswarm.agent.topology-", "rackswarm.agent.topology."), v));
+            metricsPort = io.rackswarm.testsupport.RedisServer.freePort();
+            config.put("rackswarm.agent.metrics-port", String.valueOf(metricsPort));
             return config;
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the agent's world", e);
