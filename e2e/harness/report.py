@@ -147,11 +147,8 @@ def plots(results, image_bytes, out_dir, label):
     ax.set_title("completion CDF, " + label)
     ax.grid(alpha=0.3)
     ax.legend()
-    path = os.path.join(out_dir, "rollout-cdf-%s.png" % label.replace(" ", ""))
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    paths.append(path)
+    paths.append(save(plt, fig, os.path.join(out_dir, "rollout-cdf-%s.png"
+                                             % label.replace(" ", ""))))
     with_links = [r for r in results if r["uplinks"]]
     if with_links:
         racks = sorted(with_links[0]["uplinks"])
@@ -166,9 +163,14 @@ def plots(results, image_bytes, out_dir, label):
         ax.set_ylabel("bytes into the rack / image size")
         ax.set_title("rack uplink traffic, " + label)
         ax.legend()
-        path = os.path.join(out_dir, "rollout-uplinks-%s.png" % label.replace(" ", ""))
-        fig.tight_layout()
-        fig.savefig(path, dpi=100)
-        plt.close(fig)
-        paths.append(path)
+        paths.append(save(plt, fig, os.path.join(out_dir, "rollout-uplinks-%s.png"
+                                                 % label.replace(" ", ""))))
     return paths
+
+
+def save(plt, fig, path):
+    """Writes a finished figure as a PNG and frees it; returns the path."""
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path

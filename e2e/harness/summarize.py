@@ -5,7 +5,7 @@ import json
 import os
 import sys
 
-from .report import fmt
+from .report import fmt, save
 
 
 def load(directory):
@@ -55,11 +55,7 @@ def plot(runs, directory):
         ax.set_ylabel(label)
         ax.grid(alpha=0.3)
         ax.legend()
-        fig.tight_layout()
-        path = os.path.join(directory, name)
-        fig.savefig(path, dpi=100)
-        plt.close(fig)
-        paths.append(path)
+        paths.append(save(plt, fig, os.path.join(directory, name)))
     return paths
 
 
