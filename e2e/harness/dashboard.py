@@ -22,13 +22,17 @@ def queried():
     return names
 
 
+def scrape(host, url):
+    """The Prometheus text a service at url shows at /q/metrics, asked from host."""
+    return subprocess.run(host.command(["curl", "-fs", "-m", "5", url + "/q/metrics"]),
+                          capture_output=True, text=True).stdout
+
+
 def exported(endpoints):
     """endpoints: (host, url) pairs; returns every metric name their /q/metrics show."""
     names = set()
     for host, url in endpoints:
-        out = subprocess.run(host.command(["curl", "-fs", "-m", "5", url + "/q/metrics"]),
-                             capture_output=True, text=True).stdout
-        for line in out.splitlines():
+        for line in scrape(host, url).splitlines():
             if line and not line.startswith("#"):
                 names.add(re.split(r"[{ ]", line, 1)[0])
     return names

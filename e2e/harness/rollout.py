@@ -109,8 +109,8 @@ class Rollout:
         pulls = [HostPull(h) for h in hosts]
         start = time.monotonic()
         readers = []
+        c = self.cluster
         for n, pull in enumerate(pulls):
-            c = self.cluster
             base = (c.agent_url(pull.host) if through_agents
                     else c.seeder_url(n % len(c.seeder_ips)))
             p = subprocess.Popen(pull.host.command(
@@ -167,9 +167,7 @@ class Rollout:
         """Bytes each agent's metrics say it fetched, by source (for the log, not the bound)."""
         totals = {}
         for host in hosts:
-            out = subprocess.run(host.command(
-                ["curl", "-fs", "-m", "5", self.cluster.agent_url(host) + "/q/metrics"]),
-                capture_output=True, text=True).stdout
+            out = dashboard.scrape(host, self.cluster.agent_url(host))
             for line in out.splitlines():
                 if line.startswith("rackswarm_agent_fetched_bytes_total{"):
                     source = line.split('source="', 1)[1].split('"', 1)[0]

@@ -46,18 +46,10 @@ final class HttpTransfer {
     }
 
     /**
-     * Fills the download's file from {@link Download#available()} to its end.
+     * Fills what the file lacks from {@link Download#available()} to its end, skipping the
+     * pieces in {@code present} (null when BitTorrent brought none, or the size is unknown).
      *
-     * @param hasher hashes the bytes as they are written
-     */
-    void fill(Download download, Optional<RegistryHost> ns, Repository repository,
-            Sha256Follower hasher) throws IOException {
-        fill(download, ns, repository, hasher, null);
-    }
-
-    /**
-     * Fills what the file lacks from {@link Download#available()} on, skipping the pieces in
-     * {@code present} (null when none are; the download's size must then be known).
+     * @param hasher hashes the bytes as they are written or skipped
      */
     void fill(Download download, Optional<RegistryHost> ns, Repository repository,
             Sha256Follower hasher, Present present) throws IOException {

@@ -92,9 +92,11 @@ final class TorrentTransfer implements TorrentSession.Events {
         try {
             return transfer(handle, pieces, hasher);
         } finally {
-            for (int i = 0; i < pieces; i++) {
-                if (handle.isValid() && handle.havePiece(i)) {
-                    had.set(i);
+            if (handle.isValid()) {
+                for (int i = 0; i < pieces; i++) {
+                    if (handle.havePiece(i)) {
+                        had.set(i);
+                    }
                 }
             }
             session.remove(metainfo.infoHash());

@@ -87,16 +87,9 @@ public class SeederClient {
     }
 
     /**
-     * Opens the blob from byte {@code from} on. The caller reads and closes the stream; the
-     * connect timeout and the seeder's first byte bound the wait here.
-     */
-    public BlobStream blob(Optional<RegistryHost> ns, Repository repository, Digest digest,
-            long from) {
-        return blob(ns, repository, digest, from, -1);
-    }
-
-    /**
-     * Opens bytes {@code from} to {@code to} (exclusive; -1 for the end) of the blob.
+     * Opens bytes {@code from} to {@code to} (exclusive; -1 for the end) of the blob. The caller
+     * reads and closes the stream; the connect timeout and the seeder's first byte bound the
+     * wait here.
      */
     public BlobStream blob(Optional<RegistryHost> ns, Repository repository, Digest digest,
             long from, long to) {
