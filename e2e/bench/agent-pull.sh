@@ -26,21 +26,22 @@ done
 java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
 REG=$(free_port); REDIS=$(free_port); TRACKER=$(free_port); SEEDER=$(free_port); PEER=$(free_port)
 AGENT=$(free_port); APEER=$(free_port)
-SECRET=bench-announce-secret-0123456789
+NODE_SECRET=bench-node-secret-0123456789
+ORIGIN_SECRET=bench-origin-secret-0123456789
 ADMIN=bench-admin-token-0123456789
 
-start_upstream "$REG" "$REDIS" "$TRACKER" "$SECRET" "$ADMIN"
+start_upstream "$REG" "$REDIS" "$TRACKER" "$ORIGIN_SECRET" "$NODE_SECRET" "$ADMIN"
 LD_PRELOAD="$java_home/lib/libjsig.so" RACKSWARM_SEEDER_CACHE_DIR="$work/seeder-cache" \
   RACKSWARM_SEEDER_DEFAULT_REGISTRY="127.0.0.1:$REG" \
   RACKSWARM_SEEDER_PLAIN_HTTP_REGISTRIES="127.0.0.1:$REG" \
   RACKSWARM_SEEDER_TRACKER_URL="http://127.0.0.1:$TRACKER" \
-  RACKSWARM_SEEDER_TRACKER_ADMIN_TOKEN=$ADMIN RACKSWARM_SEEDER_ANNOUNCE_SECRET=$SECRET \
+  RACKSWARM_SEEDER_TRACKER_ADMIN_TOKEN=$ADMIN RACKSWARM_SEEDER_ORIGIN_SECRET=$ORIGIN_SECRET \
   RACKSWARM_SEEDER_PEER_PORT=$PEER QUARKUS_HTTP_HOST=127.0.0.1 PORT=$SEEDER \
   java -jar seeder-service/target/quarkus-app/quarkus-run.jar > "$work/seeder.log" 2>&1 &
 pids+=($!)
 LD_PRELOAD="$java_home/lib/libjsig.so" RACKSWARM_AGENT_CACHE_DIR="$work/agent-cache" \
   RACKSWARM_AGENT_SEEDER_URL="http://127.0.0.1:$SEEDER" RACKSWARM_AGENT_NODE_NAME=bench-node \
-  RACKSWARM_AGENT_ANNOUNCE_SECRET=$SECRET RACKSWARM_AGENT_TOPOLOGY_SOURCE=config \
+  RACKSWARM_AGENT_NODE_SECRET=$NODE_SECRET RACKSWARM_AGENT_TOPOLOGY_SOURCE=config \
   RACKSWARM_AGENT_TOPOLOGY_ZONE=z1 RACKSWARM_AGENT_TOPOLOGY_RACK=r1 \
   RACKSWARM_AGENT_PEER_PORT=$APEER QUARKUS_HTTP_HOST=127.0.0.1 PORT=$AGENT \
   java @k8s/agent/jvm.options -jar agent/target/quarkus-app/quarkus-run.jar \

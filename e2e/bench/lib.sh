@@ -55,7 +55,7 @@ for line in open(path):
 PY
 }
 
-start_upstream() { # registry-port redis-port tracker-port secret admin-token
+start_upstream() { # registry-port redis-port tracker-port origin-secret node-secret admin-token
   # docker-registry, Redis with rackswarm's settings and the tracker, as the seeder and agent
   # benchmarks need them; logs in $work.
   cat > "$work/registry.yml" <<YML
@@ -71,7 +71,8 @@ YML
   docker-registry serve "$work/registry.yml" > "$work/registry.log" 2>&1 & pids+=($!)
   redis-server k8s/redis/rackswarm-redis.conf --port "$2" --bind 127.0.0.1 --save "" \
     --appendonly no --dir "$work" --logfile "$work/redis.log" & pids+=($!)
-  RACKSWARM_TRACKER_ANNOUNCE_SECRETS=$4 RACKSWARM_TRACKER_ADMIN_TOKEN=$5 \
+  RACKSWARM_TRACKER_ORIGIN_SECRETS=$4 RACKSWARM_TRACKER_NODE_SECRETS=$5 \
+    RACKSWARM_TRACKER_ADMIN_TOKEN=$6 \
     QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$2" QUARKUS_HTTP_HOST=127.0.0.1 PORT=$3 \
     java @k8s/tracker/jvm.options -jar tracker-service/target/quarkus-app/quarkus-run.jar \
     > "$work/tracker.log" 2>&1 & pids+=($!)

@@ -24,16 +24,17 @@ fi
 java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
 REG=$(free_port); REDIS=$(free_port); TRACKER=$(free_port); SEEDER=$(free_port); PEER=$(free_port)
 SEEDER1=$(free_port); PEER1=$(free_port)
-SECRET=bench-announce-secret-0123456789
+NODE_SECRET=bench-node-secret-0123456789
+ORIGIN_SECRET=bench-origin-secret-0123456789
 ADMIN=bench-admin-token-0123456789
 
-start_upstream "$REG" "$REDIS" "$TRACKER" "$SECRET" "$ADMIN"
+start_upstream "$REG" "$REDIS" "$TRACKER" "$ORIGIN_SECRET" "$NODE_SECRET" "$ADMIN"
 start_seeder() { # name http-port peer-port
   LD_PRELOAD="$java_home/lib/libjsig.so" RACKSWARM_SEEDER_CACHE_DIR="$work/cache-$1" \
     RACKSWARM_SEEDER_REPLICA_NAME="$1" RACKSWARM_SEEDER_DEFAULT_REGISTRY="127.0.0.1:$REG" \
     RACKSWARM_SEEDER_PLAIN_HTTP_REGISTRIES="127.0.0.1:$REG" \
     RACKSWARM_SEEDER_TRACKER_URL="http://127.0.0.1:$TRACKER" \
-    RACKSWARM_SEEDER_TRACKER_ADMIN_TOKEN=$ADMIN RACKSWARM_SEEDER_ANNOUNCE_SECRET=$SECRET \
+    RACKSWARM_SEEDER_TRACKER_ADMIN_TOKEN=$ADMIN RACKSWARM_SEEDER_ORIGIN_SECRET=$ORIGIN_SECRET \
     RACKSWARM_SEEDER_PEER_PORT=$3 QUARKUS_HTTP_HOST=127.0.0.1 PORT=$2 \
     java -jar seeder-service/target/quarkus-app/quarkus-run.jar > "$work/$1.log" 2>&1 &
   pids+=($!)
@@ -89,7 +90,7 @@ done
 echo "two replicas started separately: same info-hash $ih0, one swarm with $seeders seeders"
 
 # Seeding upload: aria2c fetches the blob over BitTorrent from the seeders via the tracker.
-token=$(RACKSWARM_ANNOUNCE_SECRET=$SECRET java -cp core/target/classes \
+token=$(RACKSWARM_TOKEN_SECRET=$NODE_SECRET java -cp core/target/classes \
   io.rackswarm.core.token.AnnounceToken bench-node)
 python3 - "$work/blob.torrent" "http://127.0.0.1:$TRACKER/announce?token=$token&zone=z1&rack=r1" <<'PY'
 import sys

@@ -30,7 +30,8 @@ declare -A redis_conf=([base]=${BASE_REDIS_CONF:-k8s/redis/rackswarm-redis.conf}
 for conf in "${redis_conf[@]}"; do
   [ "$conf" = none ] || [ -f "$conf" ] || { echo "no Redis settings file: $conf" >&2; exit 2; }
 done
-SECRET=bench-ab-secret-0123456789
+NODE_SECRET=bench-ab-node-secret-0123456789
+ORIGIN_SECRET=bench-ab-origin-secret-0123456789
 ADMIN=bench-ab-admin-0123456789
 
 bin/install-deps wrk python3
@@ -39,7 +40,7 @@ bin/install-deps wrk python3
 
 write_swarms "$SWARMS" 100 2 10
 export BENCH_TOKEN
-BENCH_TOKEN=$(RACKSWARM_ANNOUNCE_SECRET=$SECRET java -cp core/target/classes \
+BENCH_TOKEN=$(RACKSWARM_TOKEN_SECRET=$NODE_SECRET java -cp core/target/classes \
   io.rackswarm.core.token.AnnounceToken bench-node)
 
 declare -A tracker_pid redis_pid port
@@ -51,7 +52,10 @@ start() { # name app-dir
   redis-server "${conf[@]}" --port "$rp" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
     --logfile "$work/redis-$name.log" &
   redis_pid[$name]=$!; pids+=($!)
-  RACKSWARM_TRACKER_ANNOUNCE_SECRETS=$SECRET RACKSWARM_TRACKER_ADMIN_TOKEN=$ADMIN \
+  # Builds before the origin/node split read ANNOUNCE_SECRETS; the node secret signs the bench
+  # token for both.
+  RACKSWARM_TRACKER_ORIGIN_SECRETS=$ORIGIN_SECRET RACKSWARM_TRACKER_NODE_SECRETS=$NODE_SECRET \
+    RACKSWARM_TRACKER_ANNOUNCE_SECRETS=$NODE_SECRET RACKSWARM_TRACKER_ADMIN_TOKEN=$ADMIN \
     QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$rp" QUARKUS_HTTP_HOST=127.0.0.1 \
     PORT=$tp java ${java_opts[$name]} -jar "$app/quarkus-run.jar" > "$work/tracker-$name.log" 2>&1 &
   tracker_pid[$name]=$!; pids+=($!)

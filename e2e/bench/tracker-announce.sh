@@ -52,13 +52,15 @@ bin/install-deps wrk opentracker python3
 . e2e/bench/lib.sh
 REDIS_PORT=$(free_port); TRACKER_PORT=$(free_port); OT_PORT=$(free_port)
 FLOOR_HTTP_PORT=$(free_port); FLOOR_SCRIPT_PORT=$(free_port)
-SECRET=bench-announce-secret-0123456789
+NODE_SECRET=bench-node-secret-0123456789
+ORIGIN_SECRET=bench-origin-secret-0123456789
 ADMIN=bench-admin-token-0123456789
 
 redis-server k8s/redis/rackswarm-redis.conf --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
   --logfile "$work/redis.log" &
 pids+=($!)
-RACKSWARM_TRACKER_ANNOUNCE_SECRETS=$SECRET RACKSWARM_TRACKER_ADMIN_TOKEN=$ADMIN \
+RACKSWARM_TRACKER_ORIGIN_SECRETS=$ORIGIN_SECRET RACKSWARM_TRACKER_NODE_SECRETS=$NODE_SECRET \
+  RACKSWARM_TRACKER_ADMIN_TOKEN=$ADMIN \
   RACKSWARM_TRACKER_PEER_TTL=${PEER_TTL:-30m} QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$REDIS_PORT" \
   QUARKUS_HTTP_HOST=127.0.0.1 \
   PORT=$TRACKER_PORT java @k8s/tracker/jvm.options -jar tracker-service/target/quarkus-app/quarkus-run.jar \
@@ -93,7 +95,7 @@ done
 
 register_swarms "$work/hashes" "$TRACKER_PORT" "$ADMIN"
 export BENCH_TOKEN
-BENCH_TOKEN=$(RACKSWARM_ANNOUNCE_SECRET=$SECRET java -cp core/target/classes \
+BENCH_TOKEN=$(RACKSWARM_TOKEN_SECRET=$NODE_SECRET java -cp core/target/classes \
   io.rackswarm.core.token.AnnounceToken bench-node)
 
 # The rows: name|port|request header ("Name: value", the space is wrk's syntax; or empty).

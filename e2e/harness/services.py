@@ -8,7 +8,8 @@ import subprocess
 from .procs import free_port
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SECRET = "e2e-announce-secret-0123456789abcdef"
+ORIGIN_SECRET = "e2e-origin-secret-0123456789abcdef"
+NODE_SECRET = "e2e-node-secret-0123456789abcdef"
 ADMIN = "e2e-admin-token-0123456789abcdef"
 SEEDERS = ("seeder-0", "seeder-1")
 
@@ -87,7 +88,10 @@ class Cluster:
         for i, port in enumerate(self.tracker_ports):
             self.procs.start("%s-tracker-%d" % (run, i), svc, [
                 "java", jvm_options("tracker"), "-Xmx256m", "-jar", jar("tracker-service")], {
-                "RACKSWARM_TRACKER_ANNOUNCE_SECRETS": SECRET,
+                "RACKSWARM_TRACKER_ORIGIN_SECRETS": ORIGIN_SECRET,
+                "RACKSWARM_TRACKER_NODE_SECRETS": NODE_SECRET,
+                # As the chart sets it: only rackswarm's clients announce, at the interval.
+                "RACKSWARM_TRACKER_CLIENT_ANNOUNCE_GAP": "0s",
                 "RACKSWARM_TRACKER_ADMIN_TOKEN": ADMIN,
                 "RACKSWARM_TRACKER_HANDOUT_POLICY": policy,
                 "RACKSWARM_TRACKER_REPRESENTATIVES": str(representatives),
@@ -104,7 +108,7 @@ class Cluster:
                 "RACKSWARM_SEEDER_PLAIN_HTTP_REGISTRIES": self.registry,
                 "RACKSWARM_SEEDER_TRACKER_URL": self.tracker_url(i),
                 "RACKSWARM_SEEDER_TRACKER_ADMIN_TOKEN": ADMIN,
-                "RACKSWARM_SEEDER_ANNOUNCE_SECRET": SECRET,
+                "RACKSWARM_SEEDER_ORIGIN_SECRET": ORIGIN_SECRET,
                 "RACKSWARM_SEEDER_REPLICA_NAME": name,
                 # One owner per blob, so upstream serves each blob once; on loopback, where
                 # the replicas cannot be told apart by name, both own every blob.
@@ -157,7 +161,7 @@ class Cluster:
             "RACKSWARM_AGENT_CACHE_DIR": os.path.join(state, "agent-" + host.name),
             "RACKSWARM_AGENT_SEEDER_URL": self.seeder_url(seeder),
             "RACKSWARM_AGENT_NODE_NAME": host.name,
-            "RACKSWARM_AGENT_ANNOUNCE_SECRET": SECRET,
+            "RACKSWARM_AGENT_NODE_SECRET": NODE_SECRET,
             "RACKSWARM_AGENT_TOPOLOGY_SOURCE": "config",
             "RACKSWARM_AGENT_TOPOLOGY_REGION": "e2e",
             "RACKSWARM_AGENT_TOPOLOGY_ZONE": "zone-1",

@@ -74,7 +74,8 @@ class ChartTest {
         api.expect().get().withPath("/api/v1/namespaces/upgrade/secrets/rs-rackswarm-secrets")
                 .andReturn(200, new SecretBuilder().withNewMetadata()
                         .withName("rs-rackswarm-secrets").withNamespace("upgrade").endMetadata()
-                        .addToData("announce-secret", "a2VwdC1hbm5vdW5jZS1zZWNyZXQ=")
+                        .addToData("origin-secret", "a2VwdC1vcmlnaW4tc2VjcmV0")
+                        .addToData("node-secret", "a2VwdC1ub2RlLXNlY3JldA==")
                         .addToData("admin-token", "a2VwdC1hZG1pbi10b2tlbg==").build()).always();
         api.expect().get().withPath("/api/v1/namespaces/infra/secrets/rs-rackswarm-secrets")
                 .andReturn(404, new StatusBuilder().withCode(404).withReason("NotFound")
@@ -230,42 +231,70 @@ class ChartTest {
     }
 
     @Test
-    void givenDefaults_thenTheAgentMayOnlyReadNodes() {
+    void givenDefaults_thenTheAgentMayOnlyReadNodesAndTheTrackerOnlyReviewTokens() {
         List<HasMetadata> objects = render(Map.of());
         ClusterRole role = one(objects, ClusterRole.class, "rs-rackswarm-agent");
         assertThat(role.getRules()).hasSize(1);
         PolicyRule rule = role.getRules().get(0);
         assertThat(rule.getResources()).containsExactly("nodes");
         assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch");
+        PolicyRule review = one(objects, ClusterRole.class, "rs-rackswarm-tracker").getRules()
+                .get(0);
+        assertThat(review.getApiGroups()).containsExactly("authentication.k8s.io");
+        assertThat(review.getResources()).containsExactly("tokenreviews");
+        assertThat(review.getVerbs()).containsExactly("create");
+        PolicyRule pods = one(objects, io.fabric8.kubernetes.api.model.rbac.Role.class,
+                "rs-rackswarm-tracker").getRules().get(0);
+        assertThat(pods.getResources()).containsExactly("pods");
+        assertThat(pods.getVerbs()).containsExactly("get");
         assertThat(objects).filteredOn(o -> o.getKind().equals("ClusterRole")
-                || o.getKind().equals("Role")).hasSize(1);
+                || o.getKind().equals("Role")).hasSize(3);
     }
 
     @Test
     void givenDefaults_thenSecretsAreGeneratedAndEveryServiceReadsTheSameOnes() {
         List<HasMetadata> objects = render(Map.of());
         Secret secret = one(objects, Secret.class, "rs-rackswarm-secrets");
-        assertThat(secret.getData()).containsKeys("announce-secret", "admin-token");
-        assertThat(secret.getData().get("announce-secret")).hasSizeGreaterThan(40);
+        assertThat(secret.getData()).containsOnlyKeys("origin-secret", "node-secret",
+                "admin-token");
+        assertThat(secret.getData().get("origin-secret")).hasSizeGreaterThan(40)
+                .isNotEqualTo(secret.getData().get("node-secret"));
         var tracker = env(container(one(objects, Deployment.class, "rs-rackswarm-tracker")
                 .getSpec().getTemplate().getSpec()));
         var agent = env(container(one(objects, DaemonSet.class, "rs-rackswarm-agent")
                 .getSpec().getTemplate().getSpec()));
-        assertThat(tracker.get("RACKSWARM_TRACKER_ANNOUNCE_SECRETS").getValueFrom()
+        var seeder = env(container(one(objects, StatefulSet.class, "rs-rackswarm-seeder")
+                .getSpec().getTemplate().getSpec()));
+        assertThat(tracker.get("RACKSWARM_TRACKER_ORIGIN_SECRETS").getValueFrom()
                 .getSecretKeyRef().getName()).isEqualTo("rs-rackswarm-secrets");
-        assertThat(agent.get("RACKSWARM_AGENT_ANNOUNCE_SECRET").getValueFrom()
-                .getSecretKeyRef().getKey()).isEqualTo("announce-secret");
+        assertThat(tracker.get("RACKSWARM_TRACKER_NODE_SECRETS").getValueFrom()
+                .getSecretKeyRef().getKey()).isEqualTo("node-secret");
+        assertThat(seeder.get("RACKSWARM_SEEDER_ORIGIN_SECRET").getValueFrom()
+                .getSecretKeyRef().getKey()).isEqualTo("origin-secret");
+        // Nodes hold no secret: agents trade a projected ServiceAccount token for their token.
+        assertThat(agent.values()).noneMatch(v -> v.getValueFrom() != null
+                && v.getValueFrom().getSecretKeyRef() != null);
+        assertThat(tracker.get("RACKSWARM_TRACKER_TOKEN_EXCHANGE_SERVICE_ACCOUNTS").getValue())
+                .isEqualTo("infra/rs-rackswarm-agent");
+        assertThat(agent.get("RACKSWARM_AGENT_SERVICE_ACCOUNT_TOKEN_FILE").getValue())
+                .isEqualTo("/var/run/secrets/rackswarm/token");
+        var projected = one(objects, DaemonSet.class, "rs-rackswarm-agent").getSpec()
+                .getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals("rackswarm-token")).findFirst().orElseThrow()
+                .getProjected().getSources().get(0).getServiceAccountToken();
+        assertThat(projected.getAudience()).isEqualTo("rackswarm");
+        assertThat(projected.getPath()).isEqualTo("token");
     }
 
     @Test
     void givenAnUpgrade_thenTheSecretsTheInstallGeneratedAreKept() {
         Secret kept = one(render("upgrade", Map.of()), Secret.class, "rs-rackswarm-secrets");
-        assertThat(kept.getData()).containsEntry("announce-secret",
-                "a2VwdC1hbm5vdW5jZS1zZWNyZXQ=").containsEntry("admin-token",
-                "a2VwdC1hZG1pbi10b2tlbg==");
+        assertThat(kept.getData()).containsEntry("origin-secret", "a2VwdC1vcmlnaW4tc2VjcmV0")
+                .containsEntry("node-secret", "a2VwdC1ub2RlLXNlY3JldA==")
+                .containsEntry("admin-token", "a2VwdC1hZG1pbi10b2tlbg==");
         Secret fresh = one(render(Map.of()), Secret.class, "rs-rackswarm-secrets");
-        assertThat(fresh.getData().get("announce-secret"))
-                .isNotEqualTo("a2VwdC1hbm5vdW5jZS1zZWNyZXQ=");
+        assertThat(fresh.getData().get("origin-secret"))
+                .isNotEqualTo("a2VwdC1vcmlnaW4tc2VjcmV0");
     }
 
     @Test
@@ -340,8 +369,8 @@ class ChartTest {
                 .call();
         StringBuilder plain = new StringBuilder("# Generated from helm/rackswarm with its default"
                 + " values (release rackswarm, namespace rackswarm).\n# Create the Secret"
-                + " rackswarm-secrets first (keys announce-secret, admin-token); see the"
-                + " README.\n# Do not edit: ChartTest keeps it in sync with the chart.\n");
+                + " rackswarm-secrets first (keys origin-secret, node-secret, admin-token); see"
+                + " the README.\n# Do not edit: ChartTest keeps it in sync with the chart.\n");
         for (String doc : rendered.split("(?m)^---\\s*$")) {
             if (!doc.isBlank() && !doc.contains("helm.sh/hook:")) {
                 plain.append("---\n").append(doc.strip()).append('\n');

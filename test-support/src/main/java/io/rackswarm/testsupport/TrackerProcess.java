@@ -18,7 +18,10 @@ import java.util.Map;
  */
 public final class TrackerProcess implements AutoCloseable {
 
-    public static final String ANNOUNCE_SECRET = "process-announce-secret-0123456789";
+    /** Seeders sign their origin tokens with it. */
+    public static final String ORIGIN_SECRET = "process-origin-secret-0123456789";
+    /** Agents outside Kubernetes sign their node tokens with it. */
+    public static final String NODE_SECRET = "process-node-secret-0123456789";
     public static final String ADMIN_TOKEN = "process-admin-token-0123456789";
     /** System property naming the tracker's quarkus-run.jar. */
     public static final String JAR_PROPERTY = "rackswarm.tracker.jar";
@@ -27,7 +30,8 @@ public final class TrackerProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final HttpClient http = HttpClient.newHttpClient();
-    private final AnnounceToken tokens = new AnnounceToken(List.of(ANNOUNCE_SECRET));
+    private final AnnounceToken origins = new AnnounceToken(List.of(ORIGIN_SECRET));
+    private final AnnounceToken nodes = new AnnounceToken(List.of(NODE_SECRET));
 
     private TrackerProcess(RedisServer redis, Process process, int port) {
         this.redis = redis;
@@ -60,7 +64,8 @@ public final class TrackerProcess implements AutoCloseable {
                 "java").toString(), "-jar", jar)
                 .redirectErrorStream(true)
                 .redirectOutput(logDir.resolve("tracker.log").toFile());
-        pb.environment().put("RACKSWARM_TRACKER_ANNOUNCE_SECRETS", ANNOUNCE_SECRET);
+        pb.environment().put("RACKSWARM_TRACKER_ORIGIN_SECRETS", ORIGIN_SECRET);
+        pb.environment().put("RACKSWARM_TRACKER_NODE_SECRETS", NODE_SECRET);
         pb.environment().put("RACKSWARM_TRACKER_ADMIN_TOKEN", ADMIN_TOKEN);
         pb.environment().put("QUARKUS_REDIS_HOSTS", redis.url());
         pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
@@ -80,14 +85,38 @@ public final class TrackerProcess implements AutoCloseable {
         }
     }
 
+    /** The tracker's own Redis, e.g. to flush it as a restart without persistence would. */
+    public RedisServer redis() {
+        return redis;
+    }
+
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
     }
 
     /** The announce URL a node with this identity uses; a rack and zone are optional. */
     public String announceUrl(String identity, String zone, String rack) {
-        return baseUrl() + "/announce?token=" + tokens.mint(identity)
+        return baseUrl() + "/announce?token="
+                + (identity.startsWith("origin/") ? origins : nodes).mint(identity)
                 + (zone == null ? "" : "&zone=" + zone) + (rack == null ? "" : "&rack=" + rack);
+    }
+
+    /**
+     * Announces as a leecher that wants the whole torrent, as a client does, and returns the
+     * tracker's bencoded answer: what a downloader starting now would be told.
+     */
+    public io.rackswarm.core.bencode.BDict announceAsLeecher(String infoHashHex,
+            String identity, int port, long left) throws IOException, InterruptedException {
+        StringBuilder ih = new StringBuilder();
+        for (byte b : java.util.HexFormat.of().parseHex(infoHashHex)) {
+            ih.append('%').append(String.format("%02X", b & 0xff));
+        }
+        String peerId = ("-LE0001-" + identity + "000000000000").substring(0, 20);
+        byte[] body = http.send(HttpRequest.newBuilder(URI.create(announceUrl(identity, null,
+                        null) + "&info_hash=" + ih + "&peer_id=" + peerId + "&port=" + port
+                        + "&uploaded=0&downloaded=0&left=" + left + "&compact=1")).build(),
+                HttpResponse.BodyHandlers.ofByteArray()).body();
+        return (io.rackswarm.core.bencode.BDict) io.rackswarm.core.bencode.Bencode.decode(body);
     }
 
     /** Registers a torrent as a seeder would; returns the HTTP status. */

@@ -61,13 +61,23 @@ public interface AgentConfig {
     String nodeName();
 
     /**
-     * The node's announce token, {@code <node>.<mac>}. Without it the agent mints one from
-     * {@link #announceSecret()}.
+     * The pod's projected ServiceAccount token (audience {@code rackswarm}), traded at the
+     * tracker's token exchange for a short-lived node token: the way in Kubernetes, where the node
+     * then holds no signing secret. Needs {@link #trackerUrl()}.
+     */
+    Optional<java.nio.file.Path> serviceAccountTokenFile();
+
+    /** The tracker's base URL, for the token exchange, e.g. http://rackswarm-tracker:7070. */
+    Optional<String> trackerUrl();
+
+    /**
+     * Outside Kubernetes: this node's announce token, {@code <node>.<mac>}, minted by an operator
+     * with the tracker's node secret.
      */
     Optional<String> announceToken();
 
-    /** The tracker's announce secret, to mint this node's token when none is given. */
-    Optional<String> announceSecret();
+    /** Outside Kubernetes: the tracker's node secret, to mint this node's token itself. */
+    Optional<String> nodeSecret();
 
     /** Where the node's region, zone and rack come from. */
     Topology topology();

@@ -1,6 +1,7 @@
 package io.rackswarm.agent.fetch;
 
 import io.rackswarm.agent.config.AgentConfig;
+import io.rackswarm.agent.token.NodeToken;
 import io.rackswarm.agent.topology.NodeTopology;
 import io.rackswarm.core.metainfo.Metainfo;
 import io.rackswarm.core.torrent.InfoHash;
@@ -61,7 +62,7 @@ public class TorrentSession {
 
     private final AgentConfig config;
     private final NodeTopology topology;
-    private final String token;
+    private final NodeToken token;
     private SessionManager session;
     /** This node's peer id prefix and the classifier of the peers it meets. */
     private volatile PeerFingerprint fingerprint;
@@ -73,7 +74,7 @@ public class TorrentSession {
     public TorrentSession(AgentConfig config, NodeTopology topology, NodeToken token) {
         this.config = config;
         this.topology = topology;
-        this.token = token.value();
+        this.token = token;
     }
 
     private synchronized SessionManager session() {
@@ -98,6 +99,7 @@ public class TorrentSession {
                 }
             });
             topology.onChange(this::moved);
+            token.onChange(t -> reannounce());
         }
         return session;
     }
@@ -212,7 +214,7 @@ public class TorrentSession {
     private String announceUrl(String base) {
         Location here = topology.location();
         StringBuilder url = new StringBuilder(base).append(base.contains("?") ? '&' : '?')
-                .append("token=").append(encode(token));
+                .append("token=").append(encode(token.value()));
         if (!here.region().isEmpty()) {
             url.append("&region=").append(encode(here.region()));
         }
@@ -236,6 +238,11 @@ public class TorrentSession {
         pack.setString(settings_pack.string_types.peer_fingerprint.swigValue(),
                 fingerprint.prefix());
         session.applySettings(pack);
+        reannounce();
+    }
+
+    /** Every torrent announces again now, with the current token and topology. */
+    private void reannounce() {
         for (Torrent t : torrents.values()) {
             if (t.handle() != null && t.handle().isValid()) {
                 t.handle().replaceTrackers(List.of(new AnnounceEntry(

@@ -1,7 +1,10 @@
 package io.rackswarm.agent.e2e;
 
+import static io.rackswarm.agent.testing.AgentHttp.counter;
+import static io.rackswarm.agent.testing.AgentHttp.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rackswarm.agent.testing.AgentHttp;
 import io.rackswarm.agent.testing.AgentWorld;
 import io.rackswarm.core.metainfo.TorrentFile;
 import io.rackswarm.core.oci.Digest;
@@ -84,10 +87,7 @@ class PeersIT {
             throws Exception {
         OciLayout.Blob blob = mid();
         Digest digest = Digest.parse(blob.digest());
-        byte[] torrent = HTTP.send(HttpRequest.newBuilder(URI.create(world.seeder.url()
-                        + "/api/v1/metainfo/" + blob.digest() + "?repository=team/app&ns="
-                        + world.ns())).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
-        TorrentFile file = TorrentFile.parse(torrent, digest);
+        TorrentFile file = torrentOf(blob);
         // A node in the agent's own rack seeding the blob with every piece damaged: aria2c
         // seeds files it has not verified when told to (libtorrent's seed mode would check
         // each piece before sending it).
@@ -125,7 +125,8 @@ class PeersIT {
     @Test
     @Order(3)
     void givenAnAgentKilledMidBlob_whenRestarted_thenItResumesAndVerifies() throws Exception {
-        Map<String, String> slow = Map.of("RACKSWARM_AGENT_DOWNLOAD_BYTES_PER_SECOND", "1000000",
+        // Slow enough that the kill lands mid-blob even when the metrics lag a loaded machine.
+        Map<String, String> slow = Map.of("RACKSWARM_AGENT_DOWNLOAD_BYTES_PER_SECOND", "500000",
                 "RACKSWARM_AGENT_P2P_STALL_TIMEOUT", "30s");
         ServiceProcess first = world.agent("node-d1", "d", slow);
         CompletableFuture<String> cut = CompletableFuture.supplyAsync(() -> {
@@ -165,6 +166,39 @@ class PeersIT {
 
     @Test
     @Order(4)
+    void givenRedisLosesEverythingMidPull_thenThePullCompletesAndTheSwarmComesBack()
+            throws Exception {
+        String infoHash = torrentOf(big()).metainfo().infoHash().hex();
+        try (ServiceProcess agent = world.agent("node-g1", "g", Map.of())) {
+            CompletableFuture<String> pulled = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return pull(agent, big());
+                } catch (Exception e) {
+                    return "failed: " + e;
+                }
+            });
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (fetched(get(agent.url() + "/q/metrics")) < 2_000_000
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            // As a Redis restarted without persistence, or a failover to an empty replica.
+            world.tracker.redis().command("FLUSHALL");
+            assertThat(pulled.get(90, java.util.concurrent.TimeUnit.SECONDS))
+                    .as(agent.log()).isEqualTo(big().digest());
+            String metrics = get(agent.url() + "/q/metrics");
+            assertThat(counter(metrics, "rackswarm_agent_fallbacks_total", "reason",
+                    "p2p_stall")).as("connected peers need no tracker").isZero();
+            // Nobody acts: the seeder registers the blob again when the tracker says it does
+            // not know it, and both it and the agent announce themselves back into the swarm.
+            String info = world.tracker.awaitTorrentInfo(infoHash, "\"seeders\":2",
+                    Duration.ofSeconds(30));
+            assertThat(info).contains(big().digest());
+        }
+    }
+
+    @Test
+    @Order(5)
     void givenTheTrackerStopped_whenAnAgentPulls_thenTheSeederServesItOverHttp()
             throws Exception {
         world.tracker.close();
@@ -179,7 +213,7 @@ class PeersIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void givenSeedPolicies_thenNeverSeedsAndForDurationStopsSeedingAfterIt() throws Exception {
         try (ServiceProcess never = world.agent("node-f1", "f", Map.of(
                 "RACKSWARM_AGENT_SEED_POLICY", "never"));
@@ -198,6 +232,14 @@ class PeersIT {
         }
     }
 
+    /** The blob's torrent, as the seeder describes it to agents. */
+    private static TorrentFile torrentOf(OciLayout.Blob blob) throws Exception {
+        byte[] torrent = HTTP.send(HttpRequest.newBuilder(URI.create(world.seeder.url()
+                        + "/api/v1/metainfo/" + blob.digest() + "?repository=team/app&ns="
+                        + world.ns())).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+        return TorrentFile.parse(torrent, Digest.parse(blob.digest()));
+    }
+
     /** Blob bytes the agent received, from every source. */
     private static long fetched(String metrics) {
         long sum = 0;
@@ -213,23 +255,7 @@ class PeersIT {
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 
-    /** GETs a blob through the agent; returns the digest of what arrived. */
     private static String pull(ServiceProcess agent, OciLayout.Blob blob) throws Exception {
-        HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create(agent.url()
-                        + "/v2/team/app/blobs/" + blob.digest() + "?ns=" + world.ns())).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        assertThat(r.statusCode()).as(new String(r.body())).isEqualTo(200);
-        return "sha256:" + OciLayout.sha256(r.body());
-    }
-
-    private static String get(String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static long counter(String metrics, String name, String label, String value) {
-        String labels = label == null ? "" : "\\{" + label + "=\"" + value + "\"}";
-        Matcher m = Pattern.compile("(?m)^" + name + labels + " ([0-9.E]+)$").matcher(metrics);
-        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+        return AgentHttp.pull(world, agent, blob);
     }
 }

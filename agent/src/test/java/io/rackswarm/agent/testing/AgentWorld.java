@@ -42,23 +42,31 @@ public final class AgentWorld implements AutoCloseable {
      *     agents take bytes from each other
      */
     public static AgentWorld start(Path dir, long seederUploadBytesPerSecond) throws Exception {
+        return start(dir, seederUploadBytesPerSecond, Map.of());
+    }
+
+    /** @param trackerSettings more environment for the tracker */
+    public static AgentWorld start(Path dir, long seederUploadBytesPerSecond,
+            Map<String, String> trackerSettings) throws Exception {
         OciLayout layout = OciLayout.create(dir.resolve("layout"));
         OciLayout.Image image = layout.unpackableImage("amd64", 17, 200_000, 3_000_000,
                 9_000_000);
         layout.tag(OciLayout.MANIFEST, image.manifest(), "v1");
         RegistryServer registry = RegistryServer.start(dir.resolve("registry"));
         registry.push(layout.dir(), "v1", "team/app", "v1");
-        TrackerProcess tracker = TrackerProcess.start(dir, Map.of(
+        Map<String, String> trackerEnv = new HashMap<>(Map.of(
                 "RACKSWARM_TRACKER_ANNOUNCE_INTERVAL", "2s",
                 "RACKSWARM_TRACKER_MIN_INTERVAL", "1s",
                 "RACKSWARM_TRACKER_RETRY_INTERVAL", "1s"));
+        trackerEnv.putAll(trackerSettings);
+        TrackerProcess tracker = TrackerProcess.start(dir, trackerEnv);
         Map<String, String> env = new HashMap<>();
         env.put("RACKSWARM_SEEDER_CACHE_DIR", dir.resolve("seeder-cache").toString());
         env.put("RACKSWARM_SEEDER_DEFAULT_REGISTRY", registry.host());
         env.put("RACKSWARM_SEEDER_PLAIN_HTTP_REGISTRIES", registry.host());
         env.put("RACKSWARM_SEEDER_TRACKER_URL", tracker.baseUrl());
         env.put("RACKSWARM_SEEDER_TRACKER_ADMIN_TOKEN", TrackerProcess.ADMIN_TOKEN);
-        env.put("RACKSWARM_SEEDER_ANNOUNCE_SECRET", TrackerProcess.ANNOUNCE_SECRET);
+        env.put("RACKSWARM_SEEDER_ORIGIN_SECRET", TrackerProcess.ORIGIN_SECRET);
         env.put("RACKSWARM_SEEDER_PEER_PORT", Integer.toString(RedisServer.freePort()));
         env.put("RACKSWARM_SEEDER_UPLOAD_BYTES_PER_SECOND",
                 Long.toString(seederUploadBytesPerSecond));
@@ -74,7 +82,7 @@ public final class AgentWorld implements AutoCloseable {
                 .toString());
         env.put("RACKSWARM_AGENT_SEEDER_URL", seeder.url());
         env.put("RACKSWARM_AGENT_NODE_NAME", node);
-        env.put("RACKSWARM_AGENT_ANNOUNCE_SECRET", TrackerProcess.ANNOUNCE_SECRET);
+        env.put("RACKSWARM_AGENT_NODE_SECRET", TrackerProcess.NODE_SECRET);
         env.put("RACKSWARM_AGENT_TOPOLOGY_SOURCE", "config");
         env.put("RACKSWARM_AGENT_TOPOLOGY_REGION", "eu");
         env.put("RACKSWARM_AGENT_TOPOLOGY_ZONE", "eu-1");

@@ -42,7 +42,7 @@ public class KubernetesNodeResource implements QuarkusTestResourceLifecycleManag
                     .toString());
             config.put("rackswarm.agent.seeder-url", "http://127.0.0.1:1");
             config.put("rackswarm.agent.node-name", "node-7");
-            config.put("rackswarm.agent.announce-secret", "k8s-test-secret-0123456789abcdef");
+            config.put("rackswarm.agent.node-secret", "k8s-test-secret-0123456789abcdef");
             config.put("rackswarm.agent.peer-port", Integer.toString(RedisServer.freePort()));
             config.put("rackswarm.agent.topology.source", "kubernetes");
             config.put("rackswarm.agent.topology.rack-label", "example.com/rack");

@@ -3,6 +3,7 @@ package io.rackswarm.core.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -11,9 +12,35 @@ class AnnounceTokenTest {
     private final AnnounceToken tokens = new AnnounceToken(List.of("0123456789abcdef-secret"));
 
     @Test
-    void givenMintedToken_whenVerified_thenYieldsTheIdentity() {
+    void givenMintedToken_whenVerified_thenYieldsTheIdentityWithoutExpiry() {
         String token = tokens.mint("node-17.rack-a");
-        assertThat(tokens.verify(token)).contains("node-17.rack-a");
+        AnnounceToken.Claim claim = tokens.verify(token).orElseThrow();
+        assertThat(claim.identity()).isEqualTo("node-17.rack-a");
+        assertThat(claim.expiresAt()).isNull();
+        assertThat(claim.expired(Instant.MAX)).isFalse();
+    }
+
+    @Test
+    void givenShortLivedToken_whenVerified_thenCarriesItsExpiry() {
+        Instant expiry = Instant.ofEpochSecond(1_900_000_000L);
+        String token = tokens.mint("node-1", expiry);
+        assertThat(token).startsWith("node-1~1900000000.");
+        AnnounceToken.Claim claim = tokens.verify(token).orElseThrow();
+        assertThat(claim.identity()).isEqualTo("node-1");
+        assertThat(claim.expiresAt()).isEqualTo(expiry);
+        assertThat(claim.expired(expiry.minusSeconds(1))).isFalse();
+        assertThat(claim.expired(expiry)).isTrue();
+    }
+
+    @Test
+    void givenExtendedExpiry_whenVerified_thenRefused() {
+        String token = tokens.mint("node-1", Instant.ofEpochSecond(1_900_000_000L));
+        String extended = token.replace("~1900000000.", "~1999999999.");
+        assertThat(tokens.verify(extended)).isEmpty();
+        String dropped = "node-1" + token.substring(token.lastIndexOf('.'));
+        assertThat(tokens.verify(dropped)).isEmpty();
+        assertThat(tokens.verify("node-1~abc" + token.substring(token.lastIndexOf('.'))))
+                .isEmpty();
     }
 
     @Test
@@ -33,8 +60,11 @@ class AnnounceTokenTest {
     void givenRotatedSecrets_whenOldTokenVerified_thenStillAccepted() {
         String old = tokens.mint("node-1");
         AnnounceToken rotated = new AnnounceToken(List.of("the-new-secret-16b", "0123456789abcdef-secret"));
-        assertThat(rotated.verify(old)).contains("node-1");
+        assertThat(rotated.verify(old).map(AnnounceToken.Claim::identity)).contains("node-1");
         assertThat(rotated.mint("node-1")).isNotEqualTo(old);
+        assertThat(rotated.sharesSecretWith(tokens)).isTrue();
+        assertThat(new AnnounceToken(List.of("the-new-secret-16b")).sharesSecretWith(tokens))
+                .isFalse();
     }
 
     @Test
@@ -42,5 +72,7 @@ class AnnounceTokenTest {
         assertThatThrownBy(() -> new AnnounceToken(List.of("short")))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> tokens.mint("Node 1")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> tokens.mint("node-1", Instant.EPOCH))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -56,8 +56,11 @@ public interface SeederConfig {
     /** The tracker's registration token. */
     String trackerAdminToken();
 
-    /** The shared announce secret (first of the tracker's list). */
-    String announceSecret();
+    /**
+     * The secret this replica signs its {@code origin/<replica>} announce token with: the first
+     * of the tracker's origin secrets. Only seeders and the tracker hold it.
+     */
+    String originSecret();
 
     /** Address other nodes reach this replica's BitTorrent port on (the pod IP). */
     @WithDefault("127.0.0.1")

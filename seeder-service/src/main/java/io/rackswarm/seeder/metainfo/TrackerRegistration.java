@@ -24,7 +24,7 @@ public class TrackerRegistration {
     public TrackerRegistration(SeederConfig config) {
         this.config = config;
         this.announceUrl = config.trackerUrl() + "/announce?token="
-                + new AnnounceToken(List.of(config.announceSecret()))
+                + new AnnounceToken(List.of(config.originSecret()))
                         .mint("origin/" + config.replicaName());
     }
 

@@ -41,7 +41,7 @@ public class UpstreamResource implements QuarkusTestResourceLifecycleManager {
                 "rackswarm.seeder.plain-http-registries", registryHost,
                 "rackswarm.seeder.tracker-url", trackerUrl,
                 "rackswarm.seeder.tracker-admin-token", TrackerProcess.ADMIN_TOKEN,
-                "rackswarm.seeder.announce-secret", TrackerProcess.ANNOUNCE_SECRET,
+                "rackswarm.seeder.origin-secret", TrackerProcess.ORIGIN_SECRET,
                 "rackswarm.seeder.peer-port", Integer.toString(RedisServer.freePort()));
     }
 

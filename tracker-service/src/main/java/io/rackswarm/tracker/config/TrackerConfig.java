@@ -22,9 +22,27 @@ public interface TrackerConfig {
     @WithDefault("2s")
     Duration retryInterval();
 
-    /** A peer that has not announced for this long is removed from its swarm. */
-    @WithDefault("45s")
-    Duration peerTtl();
+    /**
+     * The longest a client leaves between two announces, whatever {@code interval} it is told.
+     * libtorrent (so qBittorrent and Deluge) waits at least its {@code min_announce_interval},
+     * 300 s unless changed; rackswarm's seeders and agents follow the interval. Set 0s when only
+     * clients that follow it announce here.
+     */
+    @WithDefault("300s")
+    Duration clientAnnounceGap();
+
+    /**
+     * A peer that has not announced for this long is removed from its swarm. Unset, it is
+     * {@link #clientAnnounceGap()} plus three announce intervals, so that a client that
+     * announces as rarely as it may is never dropped between two announces.
+     */
+    Optional<Duration> peerTtl();
+
+    /** The peer TTL in force: {@link #peerTtl()}, or derived from how clients announce. */
+    default Duration effectivePeerTtl() {
+        return peerTtl().orElseGet(() -> clientAnnounceGap()
+                .plus(announceInterval().multipliedBy(3)));
+    }
 
     /** Peers returned when the client does not send {@code numwant}. */
     @WithDefault("50")
@@ -51,10 +69,44 @@ public interface TrackerConfig {
     Duration representativeStallAfter();
 
     /**
-     * Secrets that sign announce tokens; the first signs, all verify (rotation). Each at least
-     * 16 bytes. In Kubernetes they come from a Secret.
+     * Secrets that sign and verify the seeders' {@code origin/…} announce tokens; the first
+     * signs, all verify (rotation). Only seeders and the tracker hold them. Each at least 16
+     * bytes; none may also be a node secret.
      */
-    List<String> announceSecrets();
+    List<String> originSecrets();
+
+    /**
+     * Secrets that sign and verify node announce tokens; the first signs (the token exchange),
+     * all verify. Only the tracker holds them when agents use the token exchange; operators mint
+     * tokens with them for nodes outside Kubernetes. Each at least 16 bytes.
+     */
+    List<String> nodeSecrets();
+
+    /** Agents trade their projected ServiceAccount token for a node token. */
+    TokenExchange tokenExchange();
+
+    /** {@code POST /api/v1/tokens}: a node token for the pod's node, checked with TokenReview. */
+    interface TokenExchange {
+
+        /** Off outside Kubernetes; the chart turns it on. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The audience agents' projected ServiceAccount tokens must carry. */
+        @WithDefault("rackswarm")
+        String audience();
+
+        /** ServiceAccounts ({@code namespace/name}) whose pods may get a node token. */
+        Optional<List<String>> serviceAccounts();
+
+        /** How long a node token is valid; agents renew it at half its life. */
+        @WithDefault("1h")
+        Duration tokenTtl();
+
+        /** Exchanges in progress at once; more are answered 503 at once. */
+        @WithDefault("16")
+        int maxConcurrent();
+    }
 
     /** Bearer token that the registration API demands; seeders hold it. */
     String adminToken();

@@ -18,8 +18,8 @@ final class AnnounceScript {
     }
 
     static RedisFunction of(TrackerConfig config, boolean random) {
-        return of(new Settings(config.peerTtl().toMillis(), 2 * config.peerTtl().toSeconds() + 60,
-                config.peerTtl().toMillis() / 3, config.representatives() + 1,
+        long ttl = config.effectivePeerTtl().toMillis();
+        return of(new Settings(ttl, 2 * ttl / 1000 + 60, ttl / 3, config.representatives() + 1,
                 config.rackLimit() * (config.representatives() + 1) + MAX_ORIGINS_READ, random));
     }
 

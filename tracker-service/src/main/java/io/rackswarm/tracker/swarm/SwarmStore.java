@@ -137,7 +137,7 @@ public class SwarmStore {
                 .map(r -> {
                     SwarmSnapshot snapshot = snapshot(a.infoHash(), r, rackAt, wholeRack,
                             randomView, seniorsAt, countsAt,
-                            nowMillis - config.peerTtl().toMillis());
+                            nowMillis - config.effectivePeerTtl().toMillis());
                     if (!randomView) {
                         // A view (records, or 1 when read beside) comes for candidates only; the
                         // rack's top comes when the rack is larger than the sample.

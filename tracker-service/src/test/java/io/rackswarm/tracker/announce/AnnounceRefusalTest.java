@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.rackswarm.core.bencode.BDict;
+import io.rackswarm.core.token.AnnounceToken;
 import io.rackswarm.tracker.testing.RedisServerResource;
 import io.rackswarm.tracker.testing.RegisteredSwarm;
 import io.rackswarm.tracker.testing.TrackerClient;
 import java.net.InetAddress;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -56,7 +58,29 @@ class AnnounceRefusalTest extends RegisteredSwarm {
                 bad("missing token", a -> a.remove("token")),
                 bad("invalid token", a -> a.set("token", "node-1.AAAA")),
                 bad("invalid token", a -> a.set("token",
-                        TrackerClient.token("node-1").replace("node-1", "node-2"))));
+                        TrackerClient.token("node-1").replace("node-1", "node-2"))),
+                // A node holds at most the node secret: an origin token signed with it is no
+                // seeder's, and the origin secret signs no node.
+                bad("invalid token", a -> a.set("token", NODE_SIGNED.mint("origin/seeder-0"))),
+                bad("invalid token", a -> a.set("token", ORIGIN_SIGNED.mint("node-1"))),
+                bad("token expired at 2020-09-13T12:26:40Z", a -> a.set("token",
+                        NODE_SIGNED.mint("node-1", Instant.ofEpochSecond(1_600_000_000L)))),
+                bad("invalid token", a -> a.set("token", NODE_SIGNED.mint("node-1",
+                        Instant.ofEpochSecond(1_600_000_000L)).replace("~1600000000.",
+                        "~4000000000."))));
+    }
+
+    private static final AnnounceToken NODE_SIGNED =
+            new AnnounceToken(List.of(RedisServerResource.NODE_SECRET));
+    private static final AnnounceToken ORIGIN_SIGNED =
+            new AnnounceToken(List.of(RedisServerResource.ORIGIN_SECRET));
+
+    @Test
+    void givenUnexpiredNodeToken_thenAnnounceAccepted() throws Exception {
+        BDict answer = tracker.announce(ih, 1).set("token", NODE_SIGNED.mint("node-1",
+                Instant.now().plusSeconds(60))).send();
+        assertThat(answer.get("failure reason")).isEmpty();
+        assertThat(answer.get("interval")).isPresent();
     }
 
     private static Arguments bad(String reason, UnaryOperator<TrackerClient.Announce> change) {

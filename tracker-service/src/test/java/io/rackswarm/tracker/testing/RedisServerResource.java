@@ -10,7 +10,8 @@ import java.util.Map;
  */
 public class RedisServerResource implements QuarkusTestResourceLifecycleManager {
 
-    public static final String ANNOUNCE_SECRET = "test-announce-secret-0123456789";
+    public static final String ORIGIN_SECRET = "test-origin-secret-0123456789";
+    public static final String NODE_SECRET = "test-node-secret-0123456789";
     public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
 
     public static final int PEER_TTL_SECONDS = 6;
@@ -32,7 +33,8 @@ public class RedisServerResource implements QuarkusTestResourceLifecycleManager 
     /** The tracker's settings for tests, Redis aside. */
     static Map<String, String> settings() {
         return Map.of(
-                "rackswarm.tracker.announce-secrets", ANNOUNCE_SECRET,
+                "rackswarm.tracker.origin-secrets", ORIGIN_SECRET,
+                "rackswarm.tracker.node-secrets", NODE_SECRET,
                 "rackswarm.tracker.admin-token", ADMIN_TOKEN,
                 // Requests from 127.0.0.2 may name their address; those from 127.0.0.1 may not.
                 "rackswarm.tracker.trusted-networks", "127.0.0.2/32,::2/128",

@@ -28,8 +28,10 @@ import java.util.Map;
  */
 public final class TrackerClient {
 
-    private static final AnnounceToken TOKENS =
-            new AnnounceToken(List.of(RedisServerResource.ANNOUNCE_SECRET));
+    private static final AnnounceToken ORIGINS =
+            new AnnounceToken(List.of(RedisServerResource.ORIGIN_SECRET));
+    private static final AnnounceToken NODES =
+            new AnnounceToken(List.of(RedisServerResource.NODE_SECRET));
 
     private final String host;
     private final int port;
@@ -39,8 +41,9 @@ public final class TrackerClient {
         this.port = base.getPort();
     }
 
+    /** A token as a seeder ({@code origin/…}) or an agent outside Kubernetes signs it. */
     public static String token(String identity) {
-        return TOKENS.mint(identity);
+        return (identity.startsWith("origin/") ? ORIGINS : NODES).mint(identity);
     }
 
     public static InfoHash randomInfoHash() {
