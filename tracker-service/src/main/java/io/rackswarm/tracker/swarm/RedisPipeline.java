@@ -1,5 +1,6 @@
 package io.rackswarm.tracker.swarm;
 
+import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -115,7 +116,7 @@ final class RedisPipeline {
      */
     private static Context loopContext() {
         Context current = Vertx.currentContext();
-        return current == null ? null : ((io.vertx.core.impl.ContextInternal) current).unwrap();
+        return current == null ? null : VertxContext.getRootContext(current);
     }
 
     private Lane lane() {

@@ -242,17 +242,11 @@ public class SwarmStore {
      * every replica runs that policy; entries written under the topology policy are left out.
      */
     private static boolean isRackEntry(Response entry) {
-        io.netty.buffer.ByteBuf bytes = entry.toBuffer().getByteBuf();
-        return bytes.isReadable() && bytes.getByte(bytes.readerIndex()) == '@';
+        io.vertx.core.buffer.Buffer bytes = entry.toBuffer();
+        return bytes.length() > 0 && bytes.getByte(0) == '@';
     }
 
-    /** Read in the reply's own bytes when they are on the heap, without copying them out. */
     private static PeerState parse(Response record) {
-        io.netty.buffer.ByteBuf bytes = record.toBuffer().getByteBuf();
-        if (bytes.hasArray()) {
-            int from = bytes.arrayOffset() + bytes.readerIndex();
-            return PeerRecord.parse(bytes.array(), from, from + bytes.readableBytes());
-        }
         return PeerRecord.parse(record.toBytes());
     }
 
