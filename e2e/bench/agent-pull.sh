@@ -38,7 +38,8 @@ LD_PRELOAD="$java_home/lib/libjsig.so" RACKSWARM_SEEDER_CACHE_DIR="$work/seeder-
   RACKSWARM_SEEDER_TRACKER_ADMIN_TOKEN=$ADMIN RACKSWARM_SEEDER_ORIGIN_SECRET=$ORIGIN_SECRET \
   RACKSWARM_SEEDER_PEER_PORT=$PEER QUARKUS_HTTP_HOST=127.0.0.1 PORT=$SEEDER \
   java -jar seeder-service/target/quarkus-app/quarkus-run.jar > "$work/seeder.log" 2>&1 &
-pids+=($!)
+seeder_pid=$!
+pids+=($seeder_pid)
 LD_PRELOAD="$java_home/lib/libjsig.so" RACKSWARM_AGENT_CACHE_DIR="$work/agent-cache" \
   RACKSWARM_AGENT_SEEDER_URL="http://127.0.0.1:$SEEDER" RACKSWARM_AGENT_NODE_NAME=bench-node \
   RACKSWARM_AGENT_NODE_SECRET=$NODE_SECRET RACKSWARM_AGENT_TOPOLOGY_SOURCE=config \
@@ -98,10 +99,16 @@ peak_rss() { # pid: prints the peak VmRSS and RssAnon in MiB until $work/stop-rs
   done
   echo "$((peak / 1024)) MiB (of which anonymous, i.e. not the blob's file pages: $((anon / 1024)) MiB)"
 }
+cpu_ticks() { # pid, or "all": CPU ticks (user + system) the process, or the machine, has used
+  if [ "$1" = all ]; then awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat
+  else awk '{print $14 + $15}' "/proc/$1/stat"; fi
+}
 rss_before=$(( $(awk '/VmRSS/ {print $2}' "/proc/$agent_pid/status") / 1024 ))
+cpu_before="$(cpu_ticks "$seeder_pid") $(cpu_ticks "$agent_pid") $(cpu_ticks all)"
 peak_rss "$agent_pid" > "$work/rss" &
 rss_pid=$!
 cold=$(timed_get "agent cold (BitTorrent from 1 seeder)" "http://127.0.0.1:$AGENT/v2/bench/blob/blobs/$digest?ns=127.0.0.1:$REG")
+cpu_after="$(cpu_ticks "$seeder_pid") $(cpu_ticks "$agent_pid") $(cpu_ticks all)"
 touch "$work/stop-rss"; wait $rss_pid
 echo "$cold"
 hit=$(timed_get "agent cache hit" "http://127.0.0.1:$AGENT/v2/bench/blob/blobs/$digest?ns=127.0.0.1:$REG")
@@ -118,6 +125,17 @@ print("  bytes that came over BitTorrent    : %.0f of %.0f MiB" % (p2p / 2**20, 
 if p2p < size * 2**20 * 0.9:
     sys.exit("the cold pull did not come over BitTorrent")
 PY
+# Where the cold pull's CPU went (the timed read and the digest check after it).
+python3 - $cpu_before $cpu_after "$(getconf CLK_TCK)" <<'PY'
+import sys
+s0, a0, t0, s1, a1, t1, hz = map(float, sys.argv[1:])
+print("  CPU during the cold pull and its check: seeder %.1f s, agent %.1f s, every process"
+      " %.1f s" % ((s1 - s0) / hz, (a1 - a0) / hz, (t1 - t0) / hz))
+PY
+echo "  agent threads by CPU since start (s): $(for t in /proc/$agent_pid/task/*; do
+  awk -v hz="$(getconf CLK_TCK)" '{sub(/^[0-9]+ \(/, ""); name=$0; sub(/\).*/, "", name);
+    n=split($0, f, " "); printf "%s=%.1f\n", name, (f[12] + f[13]) / hz}' "$t/stat"
+done | sort -t= -k2 -rn | head -12 | tr '\n' ' ')"
 echo "  agent RSS: $rss_before MiB before, peak $(cat "$work/rss") during the cold pull"
 echo "  agent JVM: $(grep -v '^#' k8s/agent/jvm.options | tr '\n' ' ')"
 

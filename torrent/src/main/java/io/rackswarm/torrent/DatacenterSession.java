@@ -74,10 +74,33 @@ public final class DatacenterSession {
         settings.activeDownloads(ACTIVE_TORRENTS);
         settings.activeLimit(ACTIVE_TORRENTS);
         settings.activeTrackerLimit(ACTIVE_TORRENTS);
+        SettingOverrides.fromEnvironment().applyTo(settings);
         SessionManager session = new SessionManager(false);
-        session.start(new SessionParams(settings));
+        SessionParams params = new SessionParams(settings);
+        if (posixDiskIo()) {
+            params.setPosixDiskIO();
+        }
+        session.start(params);
         everyPeerGlobal(session);
         return session;
+    }
+
+    /**
+     * libtorrent 2.0 maps the files it writes into memory ({@code mmap}, the default), so the
+     * blob's pages count in the process's RSS; {@code RACKSWARM_LIBTORRENT_DISK_IO=posix} writes
+     * with plain file calls instead: the RSS stays at the process's own memory, costing 10-15 %
+     * of the throughput of an unshaped loopback pull (BENCHMARKS.md).
+     */
+    private static boolean posixDiskIo() {
+        String mode = System.getenv("RACKSWARM_LIBTORRENT_DISK_IO");
+        if (mode == null || mode.isBlank() || mode.equals("mmap")) {
+            return false;
+        }
+        if (mode.equals("posix")) {
+            return true;
+        }
+        throw new IllegalArgumentException("RACKSWARM_LIBTORRENT_DISK_IO is mmap or posix, not '"
+                + mode + "'");
     }
 
     /**
