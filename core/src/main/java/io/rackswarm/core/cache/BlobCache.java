@@ -42,6 +42,7 @@ public final class BlobCache {
     private final long budgetBytes;
     /** Sizes in access order, least recently used first. Guarded by {@code this}. */
     private final LinkedHashMap<Digest, Long> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private int trimmedAtOpen;
     private final Map<Digest, Integer> leases = new ConcurrentHashMap<>();
     private final Map<Digest, CompletableFuture<Path>> inFlight = new ConcurrentHashMap<>();
     private long usedBytes;
@@ -98,7 +99,28 @@ public final class BlobCache {
                 entries.put(d, size);
                 usedBytes += size;
             }
+            trimToBudget();
         }
+    }
+
+    /**
+     * A budget lowered since the last run applies at once: the least recently used blobs go
+     * until the rest fits (nothing is leased or being served while the cache opens).
+     */
+    private void trimToBudget() throws IOException {
+        Iterator<Map.Entry<Digest, Long>> lru = entries.entrySet().iterator();
+        while (usedBytes > budgetBytes && lru.hasNext()) {
+            Map.Entry<Digest, Long> e = lru.next();
+            Files.deleteIfExists(path(e.getKey()));
+            usedBytes -= e.getValue();
+            trimmedAtOpen++;
+            lru.remove();
+        }
+    }
+
+    /** Blobs removed when the cache opened because they no longer fitted its budget. */
+    public synchronized int trimmedAtOpen() {
+        return trimmedAtOpen;
     }
 
     /** Told of every evicted blob, after its file is gone (the seeder stops seeding it). */
@@ -230,6 +252,14 @@ public final class BlobCache {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             try (InputStream in = source.open(digest); FileChannel file = FileChannel.open(part,
                     StandardOpenOption.WRITE); OutputStream out = Channels.newOutputStream(file)) {
+                long declared = in instanceof DeclaredLength d ? d.declaredLength() : -1;
+                if (expectedSize < 0 && declared >= 0) {
+                    // Room for what the source announces, before reading any of it: a blob
+                    // larger than the budget is refused now, not after it was downloaded.
+                    reserve(digest, declared);
+                    reserved = declared;
+                    expectedSize = declared;
+                }
                 byte[] buffer = new byte[1 << 16];
                 int n;
                 while ((n = in.read(buffer)) > 0) {
@@ -250,9 +280,9 @@ public final class BlobCache {
             if (!actual.equals(digest.hex())) {
                 throw new DigestMismatchException(digest, actual, received);
             }
-            if (expectedSize < 0) {
-                reserve(digest, received);
-                reserved += received;
+            if (reserved < received) {
+                reserve(digest, received - reserved);
+                reserved = received;
             }
             Path target = path(digest);
             try {

@@ -183,6 +183,76 @@ class BlobCacheTest {
         assertThat(cache.find(digest(a))).isPresent();
     }
 
+    /** A source that says how long its blob is, as an HTTP response does, and counts reads. */
+    private static final class Announced extends ByteArrayInputStream implements DeclaredLength {
+        private final long declared;
+        int reads;
+
+        Announced(byte[] b, long declared) {
+            super(b);
+            this.declared = declared;
+        }
+
+        @Override
+        public long declaredLength() {
+            return declared;
+        }
+
+        @Override
+        public synchronized int read(byte[] buf, int off, int len) {
+            reads++;
+            return super.read(buf, off, len);
+        }
+    }
+
+    @Test
+    void givenASourceAnnouncingMoreThanTheBudget_thenRefusedBeforeAnyByteIsRead()
+            throws Exception {
+        BlobCache cache = BlobCache.open(root, 100_000);
+        byte[] b = bytes(150_000, 40);
+        Announced source = new Announced(b, b.length);
+        assertThatThrownBy(() -> cache.fetch(digest(b), -1, d -> source, n -> { }))
+                .isInstanceOf(CacheFullException.class)
+                .hasMessageContaining("exceeds the cache budget of 100000");
+        assertThat(source.reads).isZero();
+        assertThat(cache.usedBytes()).isZero();
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void givenASourceSendingMoreThanItAnnounced_thenNothingIsCached() throws Exception {
+        BlobCache cache = BlobCache.open(root, 1 << 20);
+        byte[] b = bytes(150_000, 41);
+        assertThatThrownBy(() -> cache.fetch(digest(b), -1, d -> new Announced(b, 1000),
+                n -> { })).isInstanceOf(DigestMismatchException.class)
+                .hasMessageContaining("more than 1000 bytes");
+        assertThat(cache.find(digest(b))).isEmpty();
+        assertThat(cache.usedBytes()).isZero();
+        // An honest announcement is cached as usual.
+        cache.fetch(digest(b), -1, d -> new Announced(b, b.length), n -> { });
+        assertThat(cache.usedBytes()).isEqualTo(b.length);
+    }
+
+    @Test
+    void givenALowerBudgetAtRestart_thenTheLeastRecentlyUsedBlobsGoAtOnce() throws Exception {
+        BlobCache first = BlobCache.open(root, 1 << 20);
+        byte[] old = bytes(40_000, 42);
+        byte[] mid = bytes(40_000, 43);
+        byte[] recent = bytes(40_000, 44);
+        for (byte[] b : List.of(old, mid, recent)) {
+            first.fetch(digest(b), b.length, serving(b), n -> { });
+            // Modification times order the index at the next start.
+            Thread.sleep(20);
+        }
+        BlobCache second = BlobCache.open(root, 90_000);
+        assertThat(second.trimmedAtOpen()).isEqualTo(1);
+        assertThat(second.usedBytes()).isEqualTo(80_000);
+        assertThat(second.find(digest(old))).isEmpty();
+        assertThat(Files.exists(root.resolve("blobs/sha256").resolve(digest(old).hex())))
+                .isFalse();
+        assertThat(second.find(digest(recent))).isPresent();
+    }
+
     @Test
     void givenRestart_thenBlobsAreReindexedAndPartialDownloadsRemoved() throws Exception {
         BlobCache first = BlobCache.open(root, 1 << 20);

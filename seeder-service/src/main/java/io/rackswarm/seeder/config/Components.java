@@ -33,7 +33,7 @@ public class Components {
         return new RegistryClient(credentials, new RegistryClient.Settings(
                 Set.copyOf(config.plainHttpRegistries().orElse(List.of())),
                 config.upstreamAttempts(), config.upstreamBackoff(),
-                java.time.Duration.ofSeconds(30), config.upstreamStallTimeout()));
+                config.upstreamRequestTimeout(), config.upstreamStallTimeout()));
     }
 
     @Produces

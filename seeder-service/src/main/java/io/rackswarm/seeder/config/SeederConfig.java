@@ -46,6 +46,13 @@ public interface SeederConfig {
     @WithDefault("30s")
     Duration upstreamStallTimeout();
 
+    /**
+     * How long each upstream request may wait for the response's headers (per attempt; an
+     * upstream that accepts connections and never answers costs attempts × this).
+     */
+    @WithDefault("30s")
+    Duration upstreamRequestTimeout();
+
     /** This replica's name (the pod name); its announce identity is origin/&lt;name&gt;. */
     @WithDefault("seeder-0")
     String replicaName();

@@ -34,6 +34,9 @@ import java.util.regex.Pattern;
 public final class RegistryClient {
 
     /** Tunables: which hosts speak plain HTTP, and how hard to retry. */
+    /** The largest manifest accepted, as registries limit them (4 MiB). */
+    public static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
     public record Settings(Set<String> plainHttpHosts, int attempts, Duration firstBackoff,
             Duration requestTimeout, Duration stallTimeout) {
     }
@@ -59,9 +62,10 @@ public final class RegistryClient {
     /** The manifest or index the reference names, checked against its digest. */
     public Manifest manifest(Reference ref) {
         String what = ref.toString();
-        HttpResponse<byte[]> r = send(ref.registry(), ref.repository(),
-                "/manifests/" + ref.manifestReference(), Manifest.ACCEPT, HttpResponse.BodyHandlers.ofByteArray(), what);
-        byte[] body = r.body();
+        HttpResponse<InputStream> r = send(ref.registry(), ref.repository(),
+                "/manifests/" + ref.manifestReference(), Manifest.ACCEPT,
+                HttpResponse.BodyHandlers.ofInputStream(), what);
+        byte[] body = boundedManifest(r, what);
         Digest actual = new Digest("sha256", sha256(body));
         Optional<String> claimed = r.headers().firstValue("Docker-Content-Digest");
         if (ref.digest() != null && !ref.digest().equals(actual)) {
@@ -78,13 +82,40 @@ public final class RegistryClient {
     }
 
     /**
+     * The manifest's bytes, at most {@link #MAX_MANIFEST_BYTES} as registries accept: a larger
+     * one (by its Content-Length, or once that many bytes arrived) is refused with a 502.
+     */
+    private static byte[] boundedManifest(HttpResponse<InputStream> r, String what) {
+        try (InputStream in = r.body()) {
+            long declared = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+            if (declared > MAX_MANIFEST_BYTES) {
+                throw tooLarge(what, declared + " bytes");
+            }
+            byte[] body = in.readNBytes(MAX_MANIFEST_BYTES + 1);
+            if (body.length > MAX_MANIFEST_BYTES) {
+                throw tooLarge(what, "more than " + MAX_MANIFEST_BYTES + " bytes");
+            }
+            return body;
+        } catch (IOException e) {
+            throw new UpstreamException(502, "reading the manifest for " + what + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static UpstreamException tooLarge(String what, String size) {
+        return new UpstreamException(502, "upstream manifest for " + what + " is " + size
+                + ": manifests are limited to 4 MiB", null);
+    }
+
+    /**
      * Opens a blob; the caller verifies its digest (the cache does) and closes the stream. A
      * body that stops flowing for the stall timeout fails the read.
      */
     public InputStream blob(String registry, Repository repository, Digest digest) {
         String what = registry + "/" + repository + "@" + digest;
-        return new StallGuard(send(registry, repository, "/blobs/" + digest, "*/*",
-                HttpResponse.BodyHandlers.ofInputStream(), what).body(),
+        HttpResponse<InputStream> r = send(registry, repository, "/blobs/" + digest, "*/*",
+                HttpResponse.BodyHandlers.ofInputStream(), what);
+        return new StallGuard(r.body(), r.headers().firstValueAsLong("Content-Length").orElse(-1),
                 settings.stallTimeout(), what);
     }
 

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * would otherwise hold a pull forever. The stream is closed when it stalls, which makes the
  * blocked read fail.
  */
-final class StallGuard extends FilterInputStream {
+final class StallGuard extends FilterInputStream
+        implements io.rackswarm.core.cache.DeclaredLength {
 
     private static final ScheduledExecutorService WATCH =
             Executors.newSingleThreadScheduledExecutor(r -> {
@@ -29,14 +30,22 @@ final class StallGuard extends FilterInputStream {
     private final ScheduledFuture<?> check;
     private volatile long lastProgress = System.nanoTime();
     private volatile boolean stalled;
+    private final long declaredLength;
 
-    StallGuard(InputStream in, Duration stall, String what) {
+    /** @param declaredLength the response's Content-Length, -1 when absent */
+    StallGuard(InputStream in, long declaredLength, Duration stall, String what) {
         super(in);
+        this.declaredLength = declaredLength;
         this.stallNanos = stall.toNanos();
         this.what = what;
         long period = Math.max(10, stall.toMillis() / 4);
         this.check = WATCH.scheduleAtFixedRate(this::checkStall, period, period,
                 TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public long declaredLength() {
+        return declaredLength;
     }
 
     private void checkStall() {

@@ -10,6 +10,7 @@ import io.rackswarm.testsupport.OciLayout;
 import io.rackswarm.testsupport.RedisServer;
 import io.rackswarm.testsupport.RegistryServer;
 import io.rackswarm.testsupport.TokenServer;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -213,6 +214,110 @@ class RegistryClientTest {
             assertThat(cache.find(d)).isEmpty();
         } finally {
             stalling.stop(0);
+        }
+    }
+
+    /** A stand-in upstream answering every request with {@code handler} (docker-registry
+     * cannot be made to misbehave). */
+    private static com.sun.net.httpserver.HttpServer standIn(
+            com.sun.net.httpserver.HttpHandler handler) throws IOException {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", handler);
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        server.start();
+        return server;
+    }
+
+    @Test
+    void givenAManifestOver4MiB_then502WhetherItsLengthIsDeclaredOrNot() throws Exception {
+        byte[] huge = new byte[RegistryClient.MAX_MANIFEST_BYTES + 10];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        for (boolean declared : new boolean[] {true, false}) {
+            com.sun.net.httpserver.HttpServer upstream = standIn(exchange -> {
+                exchange.getResponseHeaders().add("Content-Type",
+                        "application/vnd.oci.image.manifest.v1+json");
+                // 0: chunked, no Content-Length.
+                exchange.sendResponseHeaders(200, declared ? huge.length : 0);
+                try (var out = exchange.getResponseBody()) {
+                    out.write(huge);
+                } catch (IOException closedEarly) {
+                    // the client stopped reading: that is the point
+                }
+            });
+            try {
+                String host = "127.0.0.1:" + upstream.getAddress().getPort();
+                assertThatThrownBy(() -> client(Credentials.none(), host)
+                        .manifest(Reference.parse(host + "/team/app:v1")))
+                        .isInstanceOf(UpstreamException.class)
+                        .hasMessageContaining("manifests are limited to 4 MiB")
+                        .extracting(e -> ((UpstreamException) e).status()).isEqualTo(502);
+            } finally {
+                upstream.stop(0);
+            }
+        }
+    }
+
+    @Test
+    void givenAnUpstreamThatNeverAnswers_thenTheConfiguredRequestTimeoutBoundsEachAttempt()
+            throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        com.sun.net.httpserver.HttpServer silent = standIn(exchange -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        try {
+            String host = "127.0.0.1:" + silent.getAddress().getPort();
+            RegistryClient c = new RegistryClient(Credentials.none(), new RegistryClient.Settings(
+                    Set.of(host), 2, Duration.ofMillis(20), Duration.ofMillis(500),
+                    Duration.ofSeconds(1)));
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> c.manifest(Reference.parse(host + "/team/app:v1")))
+                    .isInstanceOf(UpstreamException.class)
+                    .hasMessageContaining("after 2 attempts")
+                    .extracting(e -> ((UpstreamException) e).status()).isEqualTo(502);
+            // Two attempts of 0.5 s each, not the 30 s default.
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isLessThan(Duration.ofSeconds(5));
+        } finally {
+            release.countDown();
+            silent.stop(0);
+        }
+    }
+
+    @Test
+    void givenABlobAnnouncedLargerThanTheBudget_then507BeforeItIsDownloaded() throws Exception {
+        java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+        com.sun.net.httpserver.HttpServer upstream = standIn(exchange -> {
+            exchange.sendResponseHeaders(200, 50_000_000);
+            byte[] chunk = new byte[64 * 1024];
+            try (var out = exchange.getResponseBody()) {
+                for (int i = 0; i < 50_000_000 / chunk.length; i++) {
+                    out.write(chunk);
+                    sent.addAndGet(chunk.length);
+                }
+            } catch (IOException closedEarly) {
+                // the seeder hung up, as it should
+            }
+        });
+        try {
+            String host = "127.0.0.1:" + upstream.getAddress().getPort();
+            RegistryClient c = client(Credentials.none(), host);
+            BlobCache cache = BlobCache.open(dir.resolve("small-cache"), 10_000_000);
+            Digest d = Digest.parse("sha256:" + "6".repeat(64));
+            assertThatThrownBy(() -> cache.fetch(d, -1, digest -> c.blob(host,
+                    new io.rackswarm.core.oci.Repository("team/app"), digest), n -> { }))
+                    .isInstanceOf(io.rackswarm.core.cache.CacheFullException.class)
+                    .hasMessageContaining("50000000 bytes exceeds the cache budget");
+            Thread.sleep(200);
+            assertThat(sent.get()).as("bytes the upstream managed to send")
+                    .isLessThan(10_000_000);
+        } finally {
+            upstream.stop(0);
         }
     }
 
