@@ -35,6 +35,10 @@ public class Registrations {
 
     private final TrackerRegistration tracker;
     private final Map<InfoHash, Pending> pending = new ConcurrentHashMap<>();
+    /** When each published torrent's last registration landed (one entry per seeded blob). */
+    private final Map<InfoHash, Long> landedAt = new ConcurrentHashMap<>();
+    /** Announces sent this long before a registration landed may still come back refused. */
+    private static final Duration SETTLING = Duration.ofSeconds(2);
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
             r -> {
                 Thread t = new Thread(r, "tracker-registration");
@@ -98,6 +102,19 @@ public class Registrations {
         return pending.size();
     }
 
+    /**
+     * Whether the tracker's "unregistered torrent" for this torrent is expected rather than news:
+     * its registration is still on its way, or landed so recently that the announce the tracker
+     * refused was sent before it.
+     */
+    public boolean settling(InfoHash infoHash) {
+        if (pending.containsKey(infoHash)) {
+            return true;
+        }
+        Long at = landedAt.get(infoHash);
+        return at != null && System.nanoTime() - at < SETTLING.toNanos();
+    }
+
     private void attempt(Pending p, Duration nextDelay) {
         if (pending.get(p.metainfo().infoHash()) != p) {
             return; // withdrawn (the blob was evicted)
@@ -105,6 +122,7 @@ public class Registrations {
         Metainfo metainfo = p.metainfo();
         try {
             tracker.register(metainfo);
+            landedAt.put(metainfo.infoHash(), System.nanoTime());
             pending.remove(metainfo.infoHash(), p);
             p.landed().complete(null);
             if (!lastLogged.isEmpty()) {
@@ -127,6 +145,7 @@ public class Registrations {
 
     /** Stops retrying a torrent that is no longer seeded. */
     public void withdraw(InfoHash infoHash) {
+        landedAt.remove(infoHash);
         Pending p = pending.remove(infoHash);
         if (p != null) {
             p.landed().cancel(false);

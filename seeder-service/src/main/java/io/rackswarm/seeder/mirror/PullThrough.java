@@ -42,6 +42,7 @@ public class PullThrough {
     private final Counter hits;
     private final Counter misses;
     private final Counter pulledBytes;
+    private final Counter reregistrations;
     private final AtomicLong lastProgressLog = new AtomicLong();
 
     public PullThrough(BlobCache cache, RegistryClient upstream, SeedingSession seeding,
@@ -52,11 +53,17 @@ public class PullThrough {
         this.tracker = tracker;
         this.registrations = registrations;
         registrations.onRegistered(seeding::reannounce);
+        this.reregistrations = Counter.builder("rackswarm.seeder.tracker.reregistrations")
+                .description("torrents registered again because the tracker had lost them")
+                .register(metrics);
         seeding.onUnregistered(infoHash -> published.values().stream()
                 .filter(m -> m.infoHash().equals(infoHash)).findFirst()
+                // Refused while its own registration is on the way: that is no loss.
+                .filter(m -> !registrations.settling(infoHash))
                 .ifPresent(m -> {
                     LOG.infof("the tracker lost %s (%s): registering it again", m.digest(),
                             infoHash);
+                    reregistrations.increment();
                     registrations.register(m);
                 }));
         this.hits = metrics.counter("rackswarm.seeder.cache.hits");
