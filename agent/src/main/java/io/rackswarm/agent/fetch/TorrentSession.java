@@ -120,10 +120,13 @@ public class TorrentSession {
         if (alert instanceof TrackerErrorAlert e) {
             if (DatacenterSession.isUnregistered(e)) {
                 // The seeder registers in the background; ask again soon rather than after
-                // libtorrent's back-off.
-                TorrentHandle h = t.handle();
+                // libtorrent's back-off. The alert's handle lives only as long as the alert
+                // (libtorrent frees it with the next batch): later, use the torrent's own.
+                String key = t.handle().infoHash().toHex();
                 CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(() -> {
-                    if (h.isValid()) {
+                    Torrent now = torrents.get(key);
+                    TorrentHandle h = now == null ? null : now.handle();
+                    if (h != null && h.isValid()) {
                         h.forceReannounce(0, -1, TorrentHandle.IGNORE_MIN_INTERVAL);
                     }
                 });

@@ -57,7 +57,9 @@ public final class AgentWorld implements AutoCloseable {
         Map<String, String> trackerEnv = new HashMap<>(Map.of(
                 "RACKSWARM_TRACKER_ANNOUNCE_INTERVAL", "2s",
                 "RACKSWARM_TRACKER_MIN_INTERVAL", "1s",
-                "RACKSWARM_TRACKER_RETRY_INTERVAL", "1s"));
+                "RACKSWARM_TRACKER_RETRY_INTERVAL", "1s",
+                // As the chart sets it: only rackswarm's clients announce, at the interval.
+                "RACKSWARM_TRACKER_CLIENT_ANNOUNCE_GAP", "0s"));
         trackerEnv.putAll(trackerSettings);
         TrackerProcess tracker = TrackerProcess.start(dir, trackerEnv);
         Map<String, String> env = new HashMap<>();

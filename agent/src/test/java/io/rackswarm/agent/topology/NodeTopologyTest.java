@@ -28,6 +28,9 @@ class NodeTopologyTest {
         assertThat(topology.location()).isEqualTo(new Location("eu", "eu-1a", "r1"));
         given().get("/api/v1/status").then().statusCode(200)
                 .body("topology.rack", is("r1")).body("topology.source", is("from node node-7"));
+        assertThat(given().get("/q/metrics").asString()).contains(
+                "rackswarm_agent_node_info{node=\"node-7\",rack=\"r1\",region=\"eu\","
+                        + "zone=\"eu-1a\"} 1.0");
 
         java.util.concurrent.atomic.AtomicReference<Location> told =
                 new java.util.concurrent.atomic.AtomicReference<>();
@@ -44,6 +47,10 @@ class NodeTopologyTest {
         }
         assertThat(topology.location()).isEqualTo(new Location("eu", "eu-1a", "r2"));
         assertThat(told.get()).isEqualTo(topology.location());
+        // The info series moved with the node: one series, the new rack.
+        String metrics = given().get("/q/metrics").asString();
+        assertThat(metrics).contains("rackswarm_agent_node_info{node=\"node-7\",rack=\"r2\"")
+                .doesNotContain("rack=\"r1\"");
     }
 
     @Test
