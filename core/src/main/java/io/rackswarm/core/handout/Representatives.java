@@ -98,6 +98,17 @@ public final class Representatives {
         return chosen;
     }
 
+    /**
+     * Whether a peer is a first choice for its group: announcing (not stale) and progressing
+     * (a seed, or not stalled). A group whose most senior members include fewer than R such
+     * peers may be represented by less senior ones.
+     */
+    public static boolean healthy(PeerState p, HandoutSettings settings, long nowMillis) {
+        return nowMillis - p.lastSeenAtMillis() <= settings.staleAfter().toMillis()
+                && (p.isSeed()
+                        || nowMillis - p.progressAtMillis() <= settings.stallAfter().toMillis());
+    }
+
     public boolean represents(PeerState peer, Tier tier) {
         List<PeerState> group = byTier.get(tier).get(peer.location().groupKey(tier));
         if (group != null) {

@@ -50,11 +50,12 @@ public class TrackerMetrics {
                 .description("Announces answered with the short retry interval: "
                         + "nothing in the peer's tier held data yet")
                 .register(registry);
-        for (String path : List.of("beside", "script", "wasted")) {
+        for (String path : List.of("beside", "script", "wasted", "refill")) {
             seniorsReads.put(path, Counter.builder("rackswarm.tracker.seniors.reads")
                     .description("Representatives' views read for candidates: beside the script"
                             + " (the tracker expected a candidate), by the script (it did not),"
-                            + " or wasted (it expected one wrongly)")
+                            + " wasted (it expected one wrongly), or refill (racks whose"
+                            + " candidates were stale or stalled, read whole)")
                     .tag("path", path).register(registry));
         }
         this.rackReadsWhole = rackReads("whole");

@@ -1,7 +1,10 @@
 package io.rackswarm.tracker.swarm;
 
+import io.rackswarm.core.handout.HandoutSettings;
 import io.rackswarm.core.handout.PeerState;
+import io.rackswarm.core.handout.Representatives;
 import io.rackswarm.core.handout.SwarmView;
+import io.rackswarm.core.topology.Location;
 import io.rackswarm.core.torrent.InfoHash;
 import io.rackswarm.tracker.config.TrackerConfig;
 import io.rackswarm.tracker.metrics.TrackerMetrics;
@@ -42,6 +45,8 @@ public class SwarmStore {
      * two counts.
      */
     private static final int COMMANDS_PER_ANNOUNCE = 5;
+    /** Racks a candidate's announce reads whole because their candidates fell short. */
+    private static final int MAX_REFILLED_RACKS = 8;
 
     private final Redis redis;
     private final RedisPipeline pipeline;
@@ -53,6 +58,7 @@ public class SwarmStore {
     /** Racks that were larger than the sample read of them at their last announce. */
     private final HintBits largeRacks = new HintBits();
     private final TrackerMetrics metrics;
+    private final HandoutSettings settings;
 
     /**
      * Announces go through clients of their own, made with the default client's options: each
@@ -73,6 +79,8 @@ public class SwarmStore {
                 metrics::redisShed);
         this.config = config;
         this.metrics = metrics;
+        this.settings = new HandoutSettings(config.representatives(),
+                config.representativeStaleAfter(), config.representativeStallAfter());
         this.topologyAnnounce = AnnounceScript.of(config, false);
         this.randomAnnounce = AnnounceScript.of(config, true);
     }
@@ -134,10 +142,10 @@ public class SwarmStore {
         RedisFunction script = randomView ? randomAnnounce : topologyAnnounce;
         return script.runWith(pipeline, List.of(keys.torrent(), peers, keys.seeds(), seniors,
                 keys.racks(), rackRecords, rackKey), args, reads)
-                .map(r -> {
+                .compose(r -> {
+                    long expiredBefore = nowMillis - config.effectivePeerTtl().toMillis();
                     SwarmSnapshot snapshot = snapshot(a.infoHash(), r, rackAt, wholeRack,
-                            randomView, seniorsAt, countsAt,
-                            nowMillis - config.effectivePeerTtl().toMillis());
+                            randomView, seniorsAt, countsAt, expiredBefore);
                     if (!randomView) {
                         // A view (records, or 1 when read beside) comes for candidates only; the
                         // rack's top comes when the rack is larger than the sample.
@@ -147,9 +155,63 @@ public class SwarmStore {
                                     ? r.get(rackAt).size() > sampleSize
                                     : r.get(0).get(5) != null);
                         }
+                        return refill(snapshot, keys, a.location(), nowMillis, expiredBefore);
                     }
-                    return snapshot;
+                    return Future.succeededFuture(snapshot);
                 });
+    }
+
+    /**
+     * "seniors" holds each rack's R+1 most senior members. When fewer than R of them are
+     * healthy (stale or stalled), the rack's representatives by core's policy may be members
+     * beyond them, which the view lacks: such racks (other than the peer's own, which it read
+     * itself) are read whole, at most {@link #MAX_REFILLED_RACKS} per announce, so that the
+     * representatives computed from this view are those of the whole swarm. A failed read
+     * leaves the view as it was.
+     */
+    private Future<SwarmSnapshot> refill(SwarmSnapshot s, SwarmKeys keys, Location own,
+            long nowMillis, long expiredBefore) {
+        if (s.view() == null || s.view().peers().isEmpty()) {
+            return Future.succeededFuture(s);
+        }
+        java.util.Map<Location, int[]> racks = new java.util.LinkedHashMap<>();
+        for (PeerState p : s.view().peers()) {
+            if (!p.location().equals(own)) {
+                int[] counts = racks.computeIfAbsent(p.location(), l -> new int[2]);
+                counts[0]++;
+                if (Representatives.healthy(p, settings, nowMillis)) {
+                    counts[1]++;
+                }
+            }
+        }
+        List<Location> shortRacks = new ArrayList<>();
+        racks.forEach((location, counts) -> {
+            if (counts[0] >= settings.representatives() + 1
+                    && counts[1] < settings.representatives()
+                    && shortRacks.size() < MAX_REFILLED_RACKS) {
+                shortRacks.add(location);
+            }
+        });
+        if (shortRacks.isEmpty()) {
+            return Future.succeededFuture(s);
+        }
+        List<Request> reads = new ArrayList<>(shortRacks.size());
+        for (Location l : shortRacks) {
+            reads.add(Request.cmd(Command.HVALS).arg(keys.rackRecords(l)));
+        }
+        metrics.seniorsRead("refill");
+        return pipeline.send(reads).map(answers -> {
+            View view = new View(expiredBefore, true);
+            s.view().peers().forEach(view::add);
+            for (Response records : answers) {
+                for (Response record : records) {
+                    view.add(parse(record));
+                }
+            }
+            return new SwarmSnapshot(new SwarmView(s.view().self(), view.agents,
+                    s.view().origins(), s.view().blobSize()), s.seeds(), s.leechers(),
+                    s.downloaded());
+        }).recover(e -> Future.succeededFuture(s));
     }
 
     /**
