@@ -99,14 +99,12 @@ public final class Representatives {
     }
 
     /**
-     * Whether a peer is a first choice for its group: announcing (not stale) and progressing
-     * (a seed, or not stalled). A group whose most senior members include fewer than R such
-     * peers may be represented by less senior ones.
+     * Whether a peer may represent its group at all: it still announces (it is not stale). A
+     * group whose most senior members include fewer than R such peers is represented by less
+     * senior ones.
      */
-    public static boolean healthy(PeerState p, HandoutSettings settings, long nowMillis) {
-        return nowMillis - p.lastSeenAtMillis() <= settings.staleAfter().toMillis()
-                && (p.isSeed()
-                        || nowMillis - p.progressAtMillis() <= settings.stallAfter().toMillis());
+    public static boolean live(PeerState p, HandoutSettings settings, long nowMillis) {
+        return nowMillis - p.lastSeenAtMillis() <= settings.staleAfter().toMillis();
     }
 
     public boolean represents(PeerState peer, Tier tier) {

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.rackswarm.tracker.config.TrackerConfig;
+import io.rackswarm.tracker.swarm.RedisOptionsCapture;
 import io.rackswarm.tracker.swarm.SwarmKeys;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -12,14 +13,23 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
  * Swarm-wide gauges, recomputed from Redis every few seconds by a SCAN. Every replica reports the
- * same cluster-wide values, so dashboards should take {@code max}, not {@code sum}.
+ * same cluster-wide values, so dashboards should take {@code max}, not {@code sum}. On a Redis
+ * Cluster a SCAN sees one node's keys only: every master is scanned, through a connection of its
+ * own, and the counts are read there too.
  */
 @ApplicationScoped
 public class SwarmGauges {
@@ -35,8 +45,14 @@ public class SwarmGauges {
     private long timer = -1;
     private volatile boolean running;
 
-    public SwarmGauges(Redis redis, Vertx vertx, TrackerConfig config, MeterRegistry registry) {
+    private final RedisOptionsCapture options;
+    /** A client per cluster master, kept while the masters stay the same. */
+    private final Map<String, Redis> masters = new HashMap<>();
+
+    public SwarmGauges(Redis redis, Vertx vertx, TrackerConfig config, MeterRegistry registry,
+            RedisOptionsCapture options) {
         this.redis = redis;
+        this.options = options;
         this.vertx = vertx;
         this.config = config;
         Gauge.builder("rackswarm.tracker.swarms.active", swarms, AtomicLong::get)
@@ -55,6 +71,10 @@ public class SwarmGauges {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
+        synchronized (masters) {
+            masters.values().forEach(Redis::close);
+            masters.clear();
+        }
     }
 
     /** One pass over the swarms; a pass still running when the next is due is not doubled. */
@@ -65,7 +85,13 @@ public class SwarmGauges {
         running = true;
         long[] totals = new long[3];
         // A Redis that stopped answering must not hold the pass (and so every later one).
-        scan("0", totals).ifNoItem().after(config.gaugeRefresh()).fail().subscribe().with(done -> {
+        nodes().flatMap(nodes -> {
+            Uni<Void> all = Uni.createFrom().voidItem();
+            for (Redis node : nodes) {
+                all = all.flatMap(v -> scan(node, "0", totals));
+            }
+            return all;
+        }).ifNoItem().after(config.gaugeRefresh()).fail().subscribe().with(done -> {
             swarms.set(totals[0]);
             seeders.set(totals[1]);
             leechers.set(totals[2]);
@@ -76,8 +102,44 @@ public class SwarmGauges {
         });
     }
 
-    private Uni<Void> scan(String cursor, long[] totals) {
-        return redis.send(Request.cmd(Command.SCAN).arg(cursor)
+    /** The Redis to scan: the one server, or a client per master of a cluster. */
+    private Uni<List<Redis>> nodes() {
+        RedisOptions base = options.options();
+        if (base.getType() != RedisClientType.CLUSTER) {
+            return Uni.createFrom().item(List.of(redis));
+        }
+        return redis.send(Request.cmd(Command.CLUSTER).arg("SLOTS")).map(slots -> {
+            Set<String> seen = new TreeSet<>();
+            for (Response range : slots) {
+                Response master = range.get(2);
+                seen.add(master.get(0).toString() + ":" + master.get(1).toLong());
+            }
+            synchronized (masters) {
+                if (!masters.keySet().equals(seen)) {
+                    masters.values().forEach(Redis::close);
+                    masters.clear();
+                    String endpoint = base.getEndpoint();
+                    for (String hostPort : seen) {
+                        masters.put(hostPort, Redis.createClient(vertx, new RedisOptions(base)
+                                .setType(RedisClientType.STANDALONE)
+                                .setEndpoints(new java.util.ArrayList<>(List.of(
+                                        withHost(endpoint, hostPort))))));
+                    }
+                }
+                return List.copyOf(masters.values());
+            }
+        });
+    }
+
+    /** The configured endpoint (scheme, credentials) pointed at another node. */
+    static String withHost(String endpoint, String hostPort) {
+        java.net.URI uri = java.net.URI.create(endpoint);
+        String user = uri.getRawUserInfo();
+        return uri.getScheme() + "://" + (user == null ? "" : user + "@") + hostPort;
+    }
+
+    private Uni<Void> scan(Redis node, String cursor, long[] totals) {
+        return node.send(Request.cmd(Command.SCAN).arg(cursor)
                         .arg("MATCH").arg(SwarmKeys.peersPattern(config.keyPrefix()))
                         .arg("COUNT").arg(500))
                 .flatMap(page -> {
@@ -87,8 +149,8 @@ public class SwarmGauges {
                         String peers = key.toString();
                         String seeds = peers.substring(0, peers.length() - "peers".length())
                                 + "seeds";
-                        chain = chain.flatMap(v -> redis.send(Request.cmd(Command.HLEN).arg(peers)))
-                                .flatMap(n -> redis.send(Request.cmd(Command.SCARD).arg(seeds))
+                        chain = chain.flatMap(v -> node.send(Request.cmd(Command.HLEN).arg(peers)))
+                                .flatMap(n -> node.send(Request.cmd(Command.SCARD).arg(seeds))
                                         .map(s -> {
                                             long all = n.toLong();
                                             if (all > 0) {
@@ -100,7 +162,7 @@ public class SwarmGauges {
                                         }))
                                 .replaceWithVoid();
                     }
-                    return "0".equals(next) ? chain : chain.flatMap(v -> scan(next, totals));
+                    return "0".equals(next) ? chain : chain.flatMap(v -> scan(node, next, totals));
                 });
     }
 }

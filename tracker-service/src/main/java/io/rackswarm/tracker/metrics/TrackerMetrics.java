@@ -55,7 +55,7 @@ public class TrackerMetrics {
                     .description("Representatives' views read for candidates: beside the script"
                             + " (the tracker expected a candidate), by the script (it did not),"
                             + " wasted (it expected one wrongly), or refill (racks whose"
-                            + " candidates were stale or stalled, read whole)")
+                            + " candidates went silent, read whole)")
                     .tag("path", path).register(registry));
         }
         this.rackReadsWhole = rackReads("whole");

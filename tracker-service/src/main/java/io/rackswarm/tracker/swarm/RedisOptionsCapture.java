@@ -23,7 +23,7 @@ public class RedisOptionsCapture implements RedisOptionsCustomizer {
     }
 
     /** The default client's options; the client must have been created first. */
-    RedisOptions options() {
+    public RedisOptions options() {
         RedisOptions captured = options;
         if (captured == null) {
             throw new IllegalStateException("the default Redis client has not been configured");

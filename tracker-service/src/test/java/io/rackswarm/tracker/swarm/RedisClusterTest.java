@@ -70,6 +70,18 @@ class RedisClusterTest {
             BDict counts = (BDict) files.entries().get(BString.of(ih.bytes()));
             assertThat(integer(counts, "incomplete")).isEqualTo(PEERS);
         }
+        // The gauges count the swarms of every node, not of one node at random.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        String metrics = "";
+        while (System.nanoTime() < deadline) {
+            metrics = io.restassured.RestAssured.get(base + "q/metrics").asString();
+            if (metrics.contains("rackswarm_tracker_swarms_active " + SWARMS + ".0")) {
+                break;
+            }
+            Thread.sleep(250);
+        }
+        assertThat(metrics).contains("rackswarm_tracker_swarms_active " + SWARMS + ".0")
+                .contains("rackswarm_tracker_peers{role=\"leecher\"} " + SWARMS * PEERS + ".0");
         // Every node holds swarms, and has the announce function now.
         for (RedisServer node : RedisClusterResource.nodes()) {
             assertThat(Long.parseLong(node.command("DBSIZE"))).isPositive();
