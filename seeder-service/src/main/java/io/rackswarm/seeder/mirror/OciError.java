@@ -8,14 +8,23 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.util.List;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
-/** Every seeder failure, mapped in one place to an OCI distribution error body. */
+/**
+ * Every seeder failure, mapped in one place to an OCI distribution error body. Each failure
+ * that is not the client's (upstream refusing or failing, bytes that do not match their digest,
+ * a full cache, a bug) is logged in one line; messages name registries and repositories, never
+ * credentials.
+ */
 @Provider
 public class OciError implements ExceptionMapper<RuntimeException> {
 
+    private static final Logger LOG = Logger.getLogger(OciError.class);
+
     public static Response of(int status, String code, String message) {
         return Response.status(status).type("application/json")
-                .entity(Map.of("errors", List.of(Map.of("code", code, "message", message))))
+                .entity(Map.of("errors", List.of(Map.of("code", code, "message",
+                        message == null ? code : message))))
                 .build();
     }
 
@@ -28,20 +37,27 @@ public class OciError implements ExceptionMapper<RuntimeException> {
                 case 403 -> "DENIED";
                 default -> "UPSTREAM_ERROR";
             };
-            return of(u.status(), code, u.getMessage());
+            if (u.status() != 404 && u.status() != 403) {
+                LOG.warnf("upstream: %s", UpstreamException.describe(u));
+            }
+            return of(u.status(), code, UpstreamException.describe(u));
         }
         if (e instanceof DigestMismatchException) {
-            return of(502, "DIGEST_INVALID", e.getMessage());
+            LOG.warnf("digest mismatch: %s", UpstreamException.describe(e));
+            return of(502, "DIGEST_INVALID", UpstreamException.describe(e));
         }
         if (e instanceof CacheFullException) {
-            return of(507, "CACHE_FULL", e.getMessage());
+            LOG.warnf("cache full: %s", UpstreamException.describe(e));
+            return of(507, "CACHE_FULL", UpstreamException.describe(e));
         }
         if (e instanceof IllegalArgumentException) {
-            return of(400, "INVALID", e.getMessage());
+            return of(400, "INVALID", UpstreamException.describe(e));
         }
         if (e instanceof jakarta.ws.rs.WebApplicationException w) {
             return w.getResponse();
         }
-        return of(500, "INTERNAL", e.getClass().getSimpleName() + ": " + e.getMessage());
+        LOG.error("unexpected failure", e);
+        return of(500, "INTERNAL", e.getClass().getSimpleName() + ": "
+                + UpstreamException.describe(e));
     }
 }

