@@ -36,6 +36,8 @@ public final class RegistryClient {
     /** Tunables: which hosts speak plain HTTP, and how hard to retry. */
     /** The largest manifest accepted, as registries limit them (4 MiB). */
     public static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+    /** Redirects followed for one request at most. */
+    static final int MAX_REDIRECTS = 5;
 
     public record Settings(Set<String> plainHttpHosts, int attempts, Duration firstBackoff,
             Duration requestTimeout, Duration stallTimeout) {
@@ -53,7 +55,7 @@ public final class RegistryClient {
     }
 
     public RegistryClient(Credentials credentials, Settings settings) {
-        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(10)).build();
         this.credentials = credentials;
         this.settings = settings;
@@ -136,6 +138,7 @@ public final class RegistryClient {
                     authenticate(registry, repository, scopeKey, challenge, what);
                     r = http.send(request(uri, accept, authorization(registry, scopeKey)), body);
                 }
+                r = followRedirects(r, uri, accept, registry, scopeKey, body, what);
                 int status = r.statusCode();
                 if (status == 200) {
                     return r;
@@ -168,6 +171,44 @@ public final class RegistryClient {
         }
         throw new UpstreamException(last.status(), last.getMessage() + " (after "
                 + settings.attempts() + " attempts)", last.getCause());
+    }
+
+    /**
+     * Follows a registry's redirects (object storage behind it, a mirror), at most
+     * {@link #MAX_REDIRECTS}. Our credentials go only to the registry itself: a redirect to
+     * another host or port is followed without them (the redirect's URL carries its own
+     * authorization), and one from HTTPS to plain HTTP is refused.
+     */
+    private <T> HttpResponse<T> followRedirects(HttpResponse<T> first, URI registryUri,
+            String accept, String registry, String scopeKey, HttpResponse.BodyHandler<T> body,
+            String what) throws IOException, InterruptedException {
+        HttpResponse<T> r = first;
+        URI at = registryUri;
+        for (int hops = 0; isRedirect(r.statusCode()); hops++) {
+            Optional<String> location = r.headers().firstValue("Location");
+            close(r);
+            if (hops == MAX_REDIRECTS || location.isEmpty()) {
+                throw new UpstreamException(502, "upstream sent " + (location.isEmpty()
+                        ? "a redirect without a Location" : "more than " + MAX_REDIRECTS
+                        + " redirects") + " for " + what, null);
+            }
+            URI next = at.resolve(location.get());
+            if ("https".equals(at.getScheme()) && !"https".equals(next.getScheme())) {
+                throw new UpstreamException(502, "upstream redirected " + what
+                        + " from HTTPS to " + next.getScheme() + ": refused", null);
+            }
+            boolean registryItself = next.getScheme().equals(registryUri.getScheme())
+                    && java.util.Objects.equals(next.getRawAuthority(),
+                            registryUri.getRawAuthority());
+            r = http.send(request(next, accept, registryItself
+                    ? authorization(registry, scopeKey) : Optional.empty()), body);
+            at = next;
+        }
+        return r;
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }
 
     private HttpRequest request(URI uri, String accept, Optional<String> authorization) {

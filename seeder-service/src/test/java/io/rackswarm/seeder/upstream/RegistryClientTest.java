@@ -232,6 +232,48 @@ class RegistryClientTest {
     }
 
     @Test
+    void givenABlobRedirectedToAnotherHost_thenOurCredentialsStayWithTheRegistry()
+            throws Exception {
+        // Registries backed by object storage redirect blob reads to it: the bytes come from
+        // the other host, and the registry's credentials must not go there.
+        byte[] blob = "redirected blob".getBytes(StandardCharsets.UTF_8);
+        java.util.List<String> storageSaw = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer storage = standIn(exchange -> {
+            storageSaw.add(String.valueOf(exchange.getRequestHeaders().getFirst(
+                    "Authorization")));
+            exchange.sendResponseHeaders(200, blob.length);
+            try (var out = exchange.getResponseBody()) {
+                out.write(blob);
+            }
+        });
+        String storageUrl = "http://localhost:" + storage.getAddress().getPort() + "/bucket/x";
+        com.sun.net.httpserver.HttpServer registry = standIn(exchange -> {
+            if (exchange.getRequestHeaders().getFirst("Authorization") == null) {
+                exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"r\"");
+                exchange.sendResponseHeaders(401, -1);
+            } else {
+                exchange.getResponseHeaders().add("Location", storageUrl);
+                exchange.sendResponseHeaders(307, -1);
+            }
+            exchange.close();
+        });
+        try {
+            String host = "127.0.0.1:" + registry.getAddress().getPort();
+            Credentials login = Credentials.of(java.util.Map.of(host,
+                    new Credentials.Login("puller", "s3cret-pass")));
+            try (var in = client(login, host).blob(host,
+                    new io.rackswarm.core.oci.Repository("team/app"),
+                    Digest.parse("sha256:" + "7".repeat(64)))) {
+                assertThat(in.readAllBytes()).isEqualTo(blob);
+            }
+            assertThat(storageSaw).containsOnly("null");
+        } finally {
+            registry.stop(0);
+            storage.stop(0);
+        }
+    }
+
+    @Test
     void givenAManifestOver4MiB_then502WhetherItsLengthIsDeclaredOrNot() throws Exception {
         byte[] huge = new byte[RegistryClient.MAX_MANIFEST_BYTES + 10];
         java.util.Arrays.fill(huge, (byte) ' ');
