@@ -74,7 +74,6 @@ public final class Representatives {
     private static List<PeerState> pick(List<PeerState> members, List<Integer> group,
             HandoutSettings settings, long nowMillis, boolean[] picked) {
         int wanted = settings.representatives();
-        long staleAfter = settings.staleAfter().toMillis();
         long stallAfter = settings.stallAfter().toMillis();
         List<PeerState> chosen = new ArrayList<>(wanted);
         // First the healthy (live and progressing), then the stalled (live only).
@@ -84,7 +83,7 @@ public final class Representatives {
                     break;
                 }
                 PeerState p = members.get(i);
-                if (nowMillis - p.lastSeenAtMillis() > staleAfter) {
+                if (!live(p, settings, nowMillis)) {
                     continue;
                 }
                 boolean progressing = p.isSeed()

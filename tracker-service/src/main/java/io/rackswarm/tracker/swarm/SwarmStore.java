@@ -59,6 +59,8 @@ public class SwarmStore {
     private final HintBits largeRacks = new HintBits();
     private final TrackerMetrics metrics;
     private final HandoutSettings settings;
+    /** Derived from the configuration once, not on every announce. */
+    private final long peerTtlMillis;
 
     /**
      * Announces go through clients of their own, made with the default client's options: each
@@ -79,6 +81,7 @@ public class SwarmStore {
                 metrics::redisShed);
         this.config = config;
         this.metrics = metrics;
+        this.peerTtlMillis = config.effectivePeerTtl().toMillis();
         this.settings = new HandoutSettings(config.representatives(),
                 config.representativeStaleAfter(), config.representativeStallAfter());
         this.topologyAnnounce = AnnounceScript.of(config, false);
@@ -143,7 +146,7 @@ public class SwarmStore {
         return script.runWith(pipeline, List.of(keys.torrent(), peers, keys.seeds(), seniors,
                 keys.racks(), rackRecords, rackKey), args, reads)
                 .compose(r -> {
-                    long expiredBefore = nowMillis - config.effectivePeerTtl().toMillis();
+                    long expiredBefore = nowMillis - peerTtlMillis;
                     SwarmSnapshot snapshot = snapshot(a.infoHash(), r, rackAt, wholeRack,
                             randomView, seniorsAt, countsAt, expiredBefore);
                     if (!randomView) {
