@@ -97,8 +97,10 @@ cost() { # script -> instructions per announce of the measured part
   # Redis Function (RedisFunction); the minimal script runs as FloorTracker runs it, by EVALSHA.
   settings="local PEER_TTL, KEY_TTL, MAINTAIN_EVERY, CANDIDATES, LAST_CANDIDATE, MOST_SENIORS,"
   settings+=" RANDOM = 45000, '150', 15000, 3, '2', 3136, false"
+  # The tracker's announce.lua reads records through the codec it is loaded after.
+  local codec=$root/tracker-service/src/main/resources/redis/peer-record.lua
   if grep -q '^local function announce(KEYS, ARGV)' "$script"; then
-    (echo "#!lua name=rackswarm_cost"; echo "$settings"; cat "$script"
+    (echo "#!lua name=rackswarm_cost"; echo "$settings"; cat "$codec" "$script"
       echo "redis.register_function('rackswarm_announce_cost', announce)") > "$work/library.lua"
     redis-cli -p "$port" -x function load replace < "$work/library.lua" > /dev/null
     call="FCALL rackswarm_announce_cost"

@@ -9,7 +9,8 @@
 -- the library, instead of on every call as it would for a script run by EVALSHA. Where a node
 -- lacks the library, the same text runs as a script that ends by calling announce.
 --
--- The tracker puts its settings in front of this text when it loads it (see AnnounceScript):
+-- The tracker puts its settings and the record codec (peer-record.lua) in front of this text
+-- when it loads it (see AnnounceScript):
 -- PEER_TTL (ms), KEY_TTL (s, a string), MAINTAIN_EVERY (ms), CANDIDATES (representatives + 1
 -- per rack) and LAST_CANDIDATE (CANDIDATES - 1, a string), MOST_SENIORS (records read from
 -- "seniors" at most) and RANDOM (true for the random policy: no representatives). Every
@@ -35,8 +36,8 @@
 -- where seniors (records, or false) is there for candidates and origins (1 instead of the
 -- records when the tracker's own read after the script holds them), and rack top (records, or
 -- false) names the rack's candidates when the rack is larger than the sample the tracker reads
--- (never when the tracker reads the whole rack). A peer record is
--- "key,joined,progress,left,lastSeen,origin,port,ip,region,zone,rack".
+-- (never when the tracker reads the whole rack). Records are written and read only through
+-- the codec in peer-record.lua, which the tracker puts in front of this text.
 -- The tracker counts seeds and peers itself, with a plain SCARD and HLEN written after this
 -- call: from Lua, each would cost Redis a conversion of its arguments and of its reply.
 
@@ -44,23 +45,15 @@
 -- the helpers below are made once, when Redis loads the library, and not on every call.
 local torrent, peers, seeds, seniors, racks
 
--- Joined, progress, left (a number), and origin and tail (as one string: whether the peer stays
--- in its group is one comparison) of a stored record.
-local function parse(rec)
-  local j, p, l, place = string.match(rec, '^[^,]*,(%d+),(%d+),(%d+),%d+,(.*)$')
-  return j, p, tonumber(l), place
-end
-
 -- The rack key of a "region/zone/rack" path: the swarm's rack prefix ("racks" less its "s")
 -- and the path.
 local function rackKey(path)
   return string.sub(racks, 1, -2) .. ':' .. path
 end
 
--- The rack key of a record's "origin,tail".
+-- The rack key of a record's place.
 local function rackOf(place)
-  local region, zone, rack = string.match(place, '([^,]*),([^,]*),([^,]*)$')
-  return rackKey(region .. '/' .. zone .. '/' .. rack)
+  return rackKey(placeRackPath(place))
 end
 
 -- A peer's stored record, found through "peers": there, a rack member's entry is "@" and the
@@ -96,7 +89,7 @@ end
 
 local function leaveGroup(place, member)
   local wasSenior = redis.call('HDEL', seniors, member) == 1
-  if string.byte(place) ~= 49 then -- not an origin ('1'): a member of its rack
+  if not placeIsOrigin(place) then -- a member of its rack
     local rk = rackOf(place)
     redis.call('ZREM', rk, member)
     redis.call('HDEL', rk .. ':records', member)
@@ -109,7 +102,7 @@ local function leaveGroup(place, member)
 end
 
 local function remove(member, rec)
-  local _, _, _, place = parse(rec)
+  local _, _, _, place = recordFields(rec)
   redis.call('HDEL', peers, member)
   redis.call('SREM', seeds, member)
   leaveGroup(place, member)
@@ -121,23 +114,10 @@ end
 -- hash), and the run counts as done only when the walk is complete.
 local MAX_SCAN, MAX_SCAN_S = 1000, '1000'
 
--- Where the n-th comma of a record is, found by plain searches: a Lua pattern walks a record
--- character by character, and cost Redis about 5,000 instructions per record.
-local function comma(rec, n)
-  local at = 0
-  for _ = 1, n do
-    at = string.find(rec, ',', at + 1, true)
-  end
-  return at
-end
-
 -- Removes the peer of a record if it went silent, and says whether it did. Only the last-seen
--- time (after the fourth comma) is read, the full parse only for the few that go. Decimals
--- without leading zeros compare as numbers once their lengths do, without tonumber.
+-- time is read, the whole record only for the few that go.
 local function purge(member, rec, cutoff)
-  local at = comma(rec, 4)
-  local seen = string.sub(rec, at + 1, string.find(rec, ',', at + 1, true) - 1)
-  if #seen < #cutoff or (#seen == #cutoff and seen < cutoff) then
+  if recordSeenBefore(rec, cutoff) then
     remove(member, rec)
     return true
   end
@@ -185,14 +165,13 @@ local function purgeByRacks(rackKeys, entries, cutoff)
   local live = 0
   for _, rk in ipairs(rackKeys) do
     for _, rec in ipairs(redis.call('HVALS', rk .. ':records')) do
-      if not purge(string.sub(rec, 1, string.find(rec, ',', 1, true) - 1), rec, cutoff) then
+      if not purge(recordKey(rec), rec, cutoff) then
         live = live + 1
       end
     end
   end
   for _, rec in ipairs(redis.call('HVALS', seniors)) do
-    if string.byte(rec, comma(rec, 5) + 1) == 49 -- an origin ('1')
-        and not purge(string.sub(rec, 1, string.find(rec, ',', 1, true) - 1), rec, cutoff) then
+    if recordIsOrigin(rec) and not purge(recordKey(rec), rec, cutoff) then
       live = live + 1
     end
   end
@@ -268,7 +247,7 @@ local function announce(KEYS, ARGV)
   local finished = left == 0 and event == 'completed'
   local oj, op, ol, oplace
   if old then
-    oj, op, ol, oplace = parse(old)
+    oj, op, ol, oplace = recordFields(old)
     finished = left == 0 and ol > 0
   end
   if finished then
@@ -307,7 +286,7 @@ local function announce(KEYS, ARGV)
     redis.call('HSETNX', torrent, 'firstStarted', nowS)
   end
 
-  local rec = pk .. ',' .. joined .. ',' .. progress .. ',' .. leftS .. ',' .. nowS .. ',' .. place
+  local rec = recordOf(pk, joined, progress, leftS, nowS, place)
   -- Each record is stored once: in its rack's hash, with "@" and the rack's path in "peers"
   -- (written only when the peer joins the rack); origins' records (and all, under the random
   -- policy, which samples "peers") in "peers".

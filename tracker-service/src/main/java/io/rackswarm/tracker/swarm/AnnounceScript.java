@@ -3,9 +3,10 @@ package io.rackswarm.tracker.swarm;
 import io.rackswarm.tracker.config.TrackerConfig;
 
 /**
- * {@code announce.lua} with the tracker's settings in front of it, as Lua constants, run as a
- * Redis Function. Settings sent as arguments would cost Redis a Lua string each on every
- * announce; written into the code they cost nothing there. Replicas with the same settings load
+ * {@code announce.lua} with the tracker's settings (as Lua constants) and the peer record codec
+ * ({@code peer-record.lua}) in front of it, run as a Redis Function. Settings sent as arguments
+ * would cost Redis a Lua string each on every announce; written into the code they cost
+ * nothing there. Replicas with the same settings load
  * the same library (its name is a digest of the code); a replica with other settings loads its
  * own.
  */
@@ -24,7 +25,8 @@ final class AnnounceScript {
     }
 
     static RedisFunction of(Settings s) {
-        return RedisFunction.of(s.prologue() + LuaScript.text("/redis/announce.lua"), "announce");
+        return RedisFunction.of(s.prologue() + LuaScript.text(PeerRecord.LUA_CODEC)
+                + LuaScript.text("/redis/announce.lua"), "announce");
     }
 
     /**

@@ -6,18 +6,32 @@ import io.rackswarm.core.torrent.PeerEndpoint;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The stored form of a peer, written by {@code announce.lua}:
- * {@code key,joined,progress,left,lastSeen,origin,port,ip,region,zone,rack}.
+ * The tracker's codec of the stored form of a peer:
+ * {@code key,joined,progress,left,lastSeen,origin,port,ip,region,zone,rack}. The announce script
+ * writes records through its own codec, {@link #LUA_CODEC}, from the tail this one writes; both
+ * are checked against the same golden records.
  *
  * <p>Every announce reads dozens of records, so parsing avoids regular expressions and reads
  * each byte once; locations repeat across peers and are interned.
  */
 final class PeerRecord {
 
+    /** The script's codec, which the tracker loads in front of {@code announce.lua}. */
+    static final String LUA_CODEC = "/redis/peer-record.lua";
+
     /** Locations read lately, by a hash of their bytes: a view repeats a few racks. */
     private static final Interned[] LOCATIONS = new Interned[4096];
 
     private PeerRecord() {
+    }
+
+    /**
+     * What the tracker tells the script of a peer beyond its key, times, left and origin flag:
+     * the record's tail, {@code port,ip,region,zone,rack}.
+     */
+    static String tail(PeerEndpoint endpoint, Location location) {
+        return endpoint.port() + "," + endpoint.ip() + "," + location.region() + ","
+                + location.zone() + "," + location.rack();
     }
 
     /**

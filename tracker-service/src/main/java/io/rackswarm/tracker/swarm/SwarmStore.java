@@ -101,8 +101,7 @@ public class SwarmStore {
         String peerKey = a.peerId().hex();
         int sampleSize = Math.max(sample, 1);
         String count = Integer.toString(sampleSize);
-        String tail = a.endpoint().port() + "," + a.endpoint().ip() + ","
-                + a.location().region() + "," + a.location().zone() + "," + a.location().rack();
+        String tail = PeerRecord.tail(a.endpoint(), a.location());
         boolean stopped = a.event() == Announcement.Event.STOPPED;
         // A peer that was a representative candidate last time most likely still is: its view of
         // the representatives is read beside the script, not through Lua (HintBits).
@@ -147,16 +146,17 @@ public class SwarmStore {
                 keys.racks(), rackRecords, rackKey), args, reads)
                 .compose(r -> {
                     long expiredBefore = nowMillis - peerTtlMillis;
-                    SwarmSnapshot snapshot = snapshot(a.infoHash(), r, rackAt, wholeRack,
+                    AnnounceReply reply = AnnounceReply.decode(r.get(0), a.infoHash());
+                    SwarmSnapshot snapshot = snapshot(reply, r, rackAt, wholeRack,
                             randomView, seniorsAt, countsAt, expiredBefore);
                     if (!randomView) {
-                        // A view (records, or 1 when read beside) comes for candidates only; the
-                        // rack's top comes when the rack is larger than the sample.
-                        candidates.set(swarm, a.peerId().hashCode(), r.get(0).get(4) != null);
+                        // A view comes for candidates only; the rack's top comes when the rack
+                        // is larger than the sample.
+                        candidates.set(swarm, a.peerId().hashCode(), reply.candidate());
                         if (readRack) {
                             largeRacks.set(swarm, rack, wholeRack
                                     ? r.get(rackAt).size() > sampleSize
-                                    : r.get(0).get(5) != null);
+                                    : reply.rackTop() != null);
                         }
                         return refill(snapshot, keys, a.location(), nowMillis, expiredBefore);
                     }
@@ -229,32 +229,26 @@ public class SwarmStore {
      * @param seniorsAt where the plain read of "seniors" is, or -1
      * @param countsAt where the seeds' count is, the peers' count after it
      */
-    private SwarmSnapshot snapshot(InfoHash infoHash, List<Response> responses, int rackAt,
+    private SwarmSnapshot snapshot(AnnounceReply reply, List<Response> responses, int rackAt,
             boolean wholeRack, boolean ofPeers, int seniorsAt, int countsAt, long expiredBefore) {
-        Response r = responses.get(0);
-        if (r.get(0).toLong() < 0) {
-            throw new UnregisteredTorrentException(infoHash);
-        }
-        long size = r.get(1).toLong();
-        long downloaded = r.get(2).toLong();
         long seeds = responses.get(countsAt).toLong();
         long peers = responses.get(countsAt + 1).toLong();
-        Response selfRecord = r.get(3);
-        if (selfRecord == null) {
-            return new SwarmSnapshot(null, seeds, peers - seeds, downloaded);
+        PeerState self = reply.self();
+        if (self == null) {
+            return new SwarmSnapshot(null, seeds, peers - seeds, reply.downloaded());
         }
-        PeerState self = parse(selfRecord);
-        Response seniors = r.get(4);
-        if (seniors != null && seniors.type() == ResponseType.NUMBER) {
-            // The script left the view to the read beside it.
-            seniors = responses.get(seniorsAt);
-            metrics.seniorsRead("beside");
-        } else if (seniors != null) {
-            metrics.seniorsRead("script");
+        Response seniors = switch (reply.seniors()) {
+            case BESIDE -> responses.get(seniorsAt);
+            case IN_REPLY -> reply.seniorRecords();
+            case NONE -> null;
+        };
+        if (reply.candidate()) {
+            metrics.seniorsRead(reply.seniors() == AnnounceReply.Seniors.BESIDE ? "beside"
+                    : "script");
         } else if (seniorsAt >= 0) {
             metrics.seniorsRead("wasted");
         }
-        Response rackTop = r.get(5);
+        Response rackTop = reply.rackTop();
         // A peer may come twice when there is more than the rack's view (a rack's candidates are
         // also in "seniors"); the rack's view alone holds each peer once.
         View view = new View(expiredBefore, seniors != null || rackTop != null);
@@ -281,8 +275,8 @@ public class SwarmStore {
                 }
             }
         }
-        return new SwarmSnapshot(new SwarmView(self, view.agents, view.origins, size), seeds,
-                peers - seeds, downloaded);
+        return new SwarmSnapshot(new SwarmView(self, view.agents, view.origins, reply.size()),
+                seeds, peers - seeds, reply.downloaded());
     }
 
     /** The live peers read for one announce, each once, agents apart from origins. */
