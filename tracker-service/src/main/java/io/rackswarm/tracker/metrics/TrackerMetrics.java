@@ -21,6 +21,7 @@ public class TrackerMetrics {
     private final Map<Link, Counter> handedPeers = new EnumMap<>(Link.class);
     private final Counter starving;
     private final Counter redisShed;
+    private final Counter redisResent;
     private final DistributionSummary redisBatches;
     private final Map<String, Counter> seniorsReads = new java.util.HashMap<>();
     private final Counter rackReadsWhole;
@@ -45,6 +46,10 @@ public class TrackerMetrics {
         }
         this.redisShed = Counter.builder("rackswarm.tracker.redis.shed")
                 .description("announces refused at once because too many were waiting for Redis")
+                .register(registry);
+        this.redisResent = Counter.builder("rackswarm.tracker.redis.resent")
+                .description("Announces sent to Redis again, each on its own, after the batch"
+                        + " they were in failed as a whole (one error reply fails a batch)")
                 .register(registry);
         this.starving = Counter.builder("rackswarm.tracker.announce.retry.soon")
                 .description("Announces answered with the short retry interval: "
@@ -88,6 +93,10 @@ public class TrackerMetrics {
     /** An announce refused because its event loop's Redis queue was full. */
     public void redisShed() {
         redisShed.increment();
+    }
+
+    public void redisResent(int announces) {
+        redisResent.increment(announces);
     }
 
     public void announced(String event, String result, long startNanos) {

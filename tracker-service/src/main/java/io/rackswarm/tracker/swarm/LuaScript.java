@@ -75,10 +75,17 @@ final class LuaScript {
      */
     Future<List<Response>> runWith(RedisPipeline pipeline, List<String> keys, List<String> args,
             List<Request> alongside) {
-        return pipeline.send(group(call(Command.EVALSHA, sha, keys, args), alongside))
+        return pipeline.send(group(call(Command.EVALSHA, sha, keys, args), alongside),
+                routing(keys))
                 .recover(e -> isNoScript(e)
-                        ? pipeline.send(group(call(Command.EVAL, source, keys, args), alongside))
+                        ? pipeline.send(group(call(Command.EVAL, source, keys, args), alongside),
+                                routing(keys))
                         : Future.failedFuture(e));
+    }
+
+    /** The key that routes a call on Redis Cluster: all of a call's keys share one slot. */
+    static String routing(List<String> keys) {
+        return keys.isEmpty() ? null : keys.get(0);
     }
 
     /** A call first, then the plain commands written after it. */

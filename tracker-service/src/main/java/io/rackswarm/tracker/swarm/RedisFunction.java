@@ -67,7 +67,7 @@ final class RedisFunction {
         if (unsupported) {
             return script.runWith(pipeline, keys, args, alongside);
         }
-        return pipeline.send(group(keys, args, alongside)).recover(missed -> {
+        return pipeline.send(group(keys, args, alongside), LuaScript.routing(keys)).recover(missed -> {
             if (!isMissing(missed)) {
                 return Future.failedFuture(missed);
             }
@@ -81,7 +81,7 @@ final class RedisFunction {
                     }
                     return script.runWith(pipeline, keys, args, alongside);
                 }
-                return pipeline.send(group(keys, args, alongside)).recover(again -> isMissing(again)
+                return pipeline.send(group(keys, args, alongside), LuaScript.routing(keys)).recover(again -> isMissing(again)
                         ? script.runWith(pipeline, keys, args, alongside)
                         : Future.failedFuture(again));
             });

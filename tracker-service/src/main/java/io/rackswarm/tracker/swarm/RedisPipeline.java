@@ -38,6 +38,11 @@ import java.util.function.IntConsumer;
  * gives up its connection (a Redis that stopped answering holds it forever), so the lane's next
  * batch goes out on a new one. A lane holds a bounded queue; a group that finds it full fails
  * at once (load shedding) instead of waiting.
+ *
+ * <p>On Redis Cluster, a write goes to one node and the client takes only batches whose keys
+ * share a slot (it fails the others with CROSSSLOT before sending them). There, a batch is made
+ * of the groups of one slot: the oldest group's, and those of the same slot queued after it.
+ * Groups without a key join any batch. The other slots' groups keep their place in the queue.
  */
 final class RedisPipeline {
 
@@ -49,18 +54,24 @@ final class RedisPipeline {
     private final int maxQueued;
     private final IntConsumer batchSizes;
     private final Runnable shed;
+    private final IntConsumer resent;
+    private final boolean cluster;
     private final ThreadLocal<Lane> lanes =
             ThreadLocal.withInitial(() -> new Lane(loopContext()));
     /** For callers that are no event loop (tests, workers): one lane shared by all of them. */
     private final Lane shared = new Lane(null);
     private final List<Redis> made = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Groups a cluster batch looks at, beyond its first, for more of its slot. */
+    private static final int SLOT_WINDOW = 1024;
 
     /**
      * @param clients makes a client on the calling thread; each lane makes one
      * @param batchSizes told the number of groups of every write
+     * @param shed told of every group refused because the lane's queue was full
+     * @param resent told the number of groups sent again on their own after their batch failed
      */
     RedisPipeline(java.util.function.Supplier<Redis> clients, Vertx vertx, Limits limits,
-            IntConsumer batchSizes, Runnable shed) {
+            IntConsumer batchSizes, Runnable shed, IntConsumer resent) {
         this.clients = clients;
         this.vertx = vertx;
         this.depth = limits.depth();
@@ -69,6 +80,8 @@ final class RedisPipeline {
         this.maxQueued = limits.maxQueued();
         this.batchSizes = batchSizes;
         this.shed = shed;
+        this.resent = resent;
+        this.cluster = limits.cluster();
     }
 
     /**
@@ -78,8 +91,15 @@ final class RedisPipeline {
      * @param maxBatch groups per batch
      * @param timeout how long a group may wait for its answer, queued and in flight
      * @param maxQueued groups a lane may hold waiting; more fail at once
+     * @param cluster whether Redis is a cluster: then a batch holds the groups of one slot
      */
-    record Limits(int depth, int maxBatch, java.time.Duration timeout, int maxQueued) {
+    record Limits(int depth, int maxBatch, java.time.Duration timeout, int maxQueued,
+            boolean cluster) {
+
+        /** The limits of a pipeline to one Redis server (no cluster). */
+        Limits(int depth, int maxBatch, java.time.Duration timeout, int maxQueued) {
+            this(depth, maxBatch, timeout, maxQueued, false);
+        }
 
         Limits {
             if (depth < 1 || maxBatch < 1 || maxQueued < 1) {
@@ -98,17 +118,32 @@ final class RedisPipeline {
     }
 
     /**
-     * Sends a group of commands in one write; answers in the same order. The future completes on
-     * the lane's event loop, without hopping through any other context.
+     * Sends a group of commands that name no key (or whose keys do not matter for routing) in
+     * one write; answers in the same order.
      */
     Future<List<Response>> send(List<Request> group) {
+        return send(group, null);
+    }
+
+    /**
+     * Sends a group of commands in one write; answers in the same order. The future completes on
+     * the lane's event loop, without hopping through any other context.
+     *
+     * @param key a key of the group, all of whose keys share its slot (on Redis Cluster the
+     *     group goes in a batch of that slot); null when the group names none
+     */
+    Future<List<Response>> send(List<Request> group, String key) {
         if (group.isEmpty()) {
             throw new IllegalArgumentException("empty group");
         }
         Promise<List<Response>> answer = Promise.promise();
-        lane().submit(new Pending(group, answer, false, System.nanoTime() + timeoutNanos));
+        int slot = cluster && key != null ? ClusterSlot.of(key) : ANY_SLOT;
+        lane().submit(new Pending(group, answer, false, System.nanoTime() + timeoutNanos, slot));
         return answer.future();
     }
+
+    /** The slot of a group that names no key: on Redis Cluster it may join any batch. */
+    private static final int ANY_SLOT = -1;
 
     /**
      * The calling event loop's own context: the caller's may be a request's duplicate, which
@@ -133,13 +168,16 @@ final class RedisPipeline {
         private final boolean alone;
         /** System.nanoTime() past which the caller is told Redis did not answer. */
         private final long deadline;
+        /** Its keys' Redis Cluster slot; ANY_SLOT without a cluster or a key. */
+        private final int slot;
 
         Pending(List<Request> group, Promise<List<Response>> answer, boolean alone,
-                long deadline) {
+                long deadline, int slot) {
             this.group = group;
             this.answer = answer;
             this.alone = alone;
             this.deadline = deadline;
+            this.slot = slot;
         }
 
         List<Request> group() {
@@ -314,21 +352,45 @@ final class RedisPipeline {
                 return null;
             }
             List<Pending> batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
-            if (queue.peek().alone) {
-                batch.add(queue.poll());
-            } else {
-                while (!queue.isEmpty() && batch.size() < maxBatch && !queue.peek().alone) {
-                    Pending p = queue.poll();
-                    if (!p.isDone()) {
-                        batch.add(p);
+            Pending head = queue.poll();
+            batch.add(head);
+            if (!head.alone) {
+                if (cluster) {
+                    takeSlot(batch, head.slot);
+                } else {
+                    while (!queue.isEmpty() && batch.size() < maxBatch && !queue.peek().alone) {
+                        Pending p = queue.poll();
+                        if (!p.isDone()) {
+                            batch.add(p);
+                        }
                     }
                 }
             }
-            if (batch.isEmpty()) {
-                return null;
-            }
             inFlight++;
             return batch;
+        }
+
+        /**
+         * Adds to a cluster batch the queued groups of its slot (and those without a key), in
+         * their order, looking at most {@link #SLOT_WINDOW} groups ahead so that a long queue
+         * of other slots costs a batch little.
+         */
+        private void takeSlot(List<Pending> batch, int slot) {
+            java.util.Iterator<Pending> it = queue.iterator();
+            for (int looked = 0; it.hasNext() && batch.size() < maxBatch && looked < SLOT_WINDOW;
+                    looked++) {
+                Pending p = it.next();
+                if (p.isDone()) {
+                    it.remove();
+                } else if (!p.alone && (p.slot == slot || p.slot == ANY_SLOT
+                        || slot == ANY_SLOT)) {
+                    if (slot == ANY_SLOT) {
+                        slot = p.slot;
+                    }
+                    it.remove();
+                    batch.add(p);
+                }
+            }
         }
 
         private void send(List<Pending> batch) {
@@ -352,15 +414,18 @@ final class RedisPipeline {
                     // restart) fails every command of it. Each group goes again on its own, in
                     // its turn, so each caller gets its own answer; that is why only
                     // idempotent commands may come here.
+                    int again = 0;
                     synchronized (this) {
                         for (int i = batch.size() - 1; i >= 0; i--) {
                             Pending p = batch.get(i);
                             if (!p.isDone()) {
                                 queue.addFirst(new Pending(p.group, p.answer, true,
-                                        p.deadline));
+                                        p.deadline, p.slot));
+                                again++;
                             }
                         }
                     }
+                    resent.accept(again);
                     next();
                     return;
                 }

@@ -77,8 +77,9 @@ public class SwarmStore {
             lane.setMaxWaitingHandlers(Math.max(lane.getMaxWaitingHandlers(), inFlight));
             return io.vertx.redis.client.Redis.createClient(vertx, lane);
         }, vertx, new RedisPipeline.Limits(config.redisPipelineDepth(), MAX_BATCH,
-                config.redisTimeout(), config.redisMaxQueued()), metrics::redisBatch,
-                metrics::redisShed);
+                config.redisTimeout(), config.redisMaxQueued(),
+                options.options().getType() == io.vertx.redis.client.RedisClientType.CLUSTER),
+                metrics::redisBatch, metrics::redisShed, metrics::redisResent);
         this.config = config;
         this.metrics = metrics;
         this.peerTtlMillis = config.effectivePeerTtl().toMillis();
@@ -206,7 +207,7 @@ public class SwarmStore {
             reads.add(Request.cmd(Command.HVALS).arg(keys.rackRecords(l)));
         }
         metrics.seniorsRead("refill");
-        return pipeline.send(reads).map(answers -> {
+        return pipeline.send(reads, keys.torrent()).map(answers -> {
             View view = new View(expiredBefore, true);
             s.view().peers().forEach(view::add);
             for (Response records : answers) {

@@ -50,6 +50,6 @@ final class LocalRedis implements BeforeAllCallback, AfterAllCallback {
     RedisPipeline pipeline(java.util.function.Supplier<Redis> clients, int depth, int maxBatch,
             java.util.function.IntConsumer batches) {
         return new RedisPipeline(clients, vertx, new RedisPipeline.Limits(depth, maxBatch,
-                java.time.Duration.ofSeconds(10), 100_000), batches, () -> { });
+                java.time.Duration.ofSeconds(10), 100_000), batches, () -> { }, n -> { });
     }
 }

@@ -130,7 +130,7 @@ class RedisPipelineTest {
         RedisPipeline pipeline = new RedisPipeline(() -> io.vertx.redis.client.Redis.createClient(
                 local.vertx(), local.server().url()), local.vertx(),
                 new RedisPipeline.Limits(1, 1, java.time.Duration.ofMillis(300), 3), b -> { },
-                shed::incrementAndGet);
+                shed::incrementAndGet, n -> { });
         assertThat(burst(pipeline, 1, i -> echo(pipeline, "warm"))).containsExactly("warm");
         local.server().pause();
         try {

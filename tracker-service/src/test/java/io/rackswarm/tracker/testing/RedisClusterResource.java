@@ -26,27 +26,33 @@ public class RedisClusterResource implements QuarkusTestResourceLifecycleManager
 
     @Override
     public Map<String, String> start() {
-        List<RedisServer> started = new ArrayList<>();
-        for (int i = 0; i < NODES; i++) {
-            started.add(RedisServer.start(List.of("--cluster-enabled", "yes",
-                    "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000")));
-        }
-        nodes = List.copyOf(started);
-        try {
-            join(started);
-        } catch (IOException e) {
-            stop();
-            throw new IllegalStateException("cannot create the Redis Cluster: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stop();
-            throw new IllegalStateException(e);
-        }
+        List<RedisServer> started = startCluster();
+        nodes = started;
         Map<String, String> config = new HashMap<>(RedisServerResource.settings());
         config.put("quarkus.redis.hosts",
                 started.stream().map(RedisServer::url).collect(Collectors.joining(",")));
         config.put("quarkus.redis.client-type", "cluster");
         return config;
+    }
+
+    /** Starts three primaries and joins them into a cluster whose state is ok. */
+    public static List<RedisServer> startCluster() {
+        List<RedisServer> started = new ArrayList<>();
+        for (int i = 0; i < NODES; i++) {
+            started.add(RedisServer.start(List.of("--cluster-enabled", "yes",
+                    "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000")));
+        }
+        try {
+            join(started);
+        } catch (IOException e) {
+            started.forEach(RedisServer::stop);
+            throw new IllegalStateException("cannot create the Redis Cluster: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            started.forEach(RedisServer::stop);
+            throw new IllegalStateException(e);
+        }
+        return List.copyOf(started);
     }
 
     private static void join(List<RedisServer> servers) throws IOException, InterruptedException {
