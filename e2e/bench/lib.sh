@@ -9,8 +9,16 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+free_port() { # [limit]: a free port below limit (default 65536)
+  python3 - "${1:-65536}" <<'PY'
+import socket, sys
+for _ in range(1000):
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+    if port < int(sys.argv[1]):
+        print(port); break
+else:
+    sys.exit("no free port below " + sys.argv[1])
+PY
 }
 
 wait_http() { # url [log file to show on failure]

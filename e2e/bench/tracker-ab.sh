@@ -8,6 +8,8 @@
 #   e2e/bench/tracker-ab.sh BASE_APP_DIR NEW_APP_DIR      e.g. a copy of
 #                                                         tracker-service/target/quarkus-app
 #   ROUNDS (3), DURATION (15s), WARMUP (20s), SWARMS (1000), CONNECTIONS (64)
+#   REDIS_CLUSTER (0): with N > 0, each build gets a Redis Cluster of N primaries instead of one
+#     redis-server (redis_us/ann is then the CPU of all N)
 #   BASE_REDIS_CONF, NEW_REDIS_CONF: the Redis settings file of each build
 #     (default k8s/redis/rackswarm-redis.conf; "none" for Redis's defaults), so that the same
 #     build can be compared with itself on two Redis settings
@@ -43,20 +45,41 @@ export BENCH_TOKEN
 BENCH_TOKEN=$(RACKSWARM_TOKEN_SECRET=$NODE_SECRET java -cp core/target/classes \
   io.rackswarm.core.token.AnnounceToken bench-node)
 
+REDIS_CLUSTER=${REDIS_CLUSTER:-0}
 declare -A tracker_pid redis_pid port
 start() { # name app-dir
-  local name=$1 app=$2 rp tp
-  rp=$(free_port); tp=$(free_port)
+  local name=$1 app=$2 rp tp hosts=() urls=() client=standalone
+  tp=$(free_port)
   local conf=()
   [ "${redis_conf[$name]}" = none ] || conf=("${redis_conf[$name]}")
-  redis-server "${conf[@]}" --port "$rp" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
-    --logfile "$work/redis-$name.log" &
-  redis_pid[$name]=$!; pids+=($!)
+  redis_pid[$name]=
+  for i in $(seq 1 $((REDIS_CLUSTER > 0 ? REDIS_CLUSTER : 1))); do
+    # A cluster node also listens on its port + 10000: Redis refuses ports above 55535 there.
+    rp=$(free_port 55536)
+    local cluster=() dir="$work/redis-$name-$i"
+    mkdir -p "$dir"
+    [ "$REDIS_CLUSTER" -gt 0 ] && cluster=(--cluster-enabled yes --cluster-config-file nodes.conf)
+    redis-server "${conf[@]}" --port "$rp" --bind 127.0.0.1 --save "" --appendonly no \
+      --dir "$dir" --logfile "$dir/redis.log" "${cluster[@]}" &
+    redis_pid[$name]+=" $!"; pids+=($!)
+    hosts+=("127.0.0.1:$rp"); urls+=("redis://127.0.0.1:$rp")
+    for _ in $(seq 1 100); do redis-cli -p "$rp" ping > /dev/null 2>&1 && break; sleep 0.1; done
+  done
+  if [ "$REDIS_CLUSTER" -gt 0 ]; then
+    redis-cli --cluster create "${hosts[@]}" --cluster-yes > "$work/cluster-$name.log" 2>&1
+    for h in "${hosts[@]}"; do
+      for _ in $(seq 1 100); do
+        redis-cli -p "${h#*:}" cluster info | grep -q cluster_state:ok && break; sleep 0.1
+      done
+    done
+    client=cluster
+  fi
   # Builds before the origin/node split read ANNOUNCE_SECRETS; the node secret signs the bench
   # token for both.
   RACKSWARM_TRACKER_ORIGIN_SECRETS=$ORIGIN_SECRET RACKSWARM_TRACKER_NODE_SECRETS=$NODE_SECRET \
     RACKSWARM_TRACKER_ANNOUNCE_SECRETS=$NODE_SECRET RACKSWARM_TRACKER_ADMIN_TOKEN=$ADMIN \
-    QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$rp" QUARKUS_HTTP_HOST=127.0.0.1 \
+    QUARKUS_REDIS_HOSTS="$(IFS=,; echo "${urls[*]}")" QUARKUS_REDIS_CLIENT_TYPE=$client \
+    QUARKUS_HTTP_HOST=127.0.0.1 \
     PORT=$tp java ${java_opts[$name]} -jar "$app/quarkus-run.jar" > "$work/tracker-$name.log" 2>&1 &
   tracker_pid[$name]=$!; pids+=($!)
   port[$name]=$tp
@@ -64,14 +87,20 @@ start() { # name app-dir
   register_swarms "$work/hashes" "$tp" "$ADMIN"
 }
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+cpu_ticks() { # pid... -> their user + system ticks
+  local sum=0 p
+  for p in "$@"; do sum=$((sum + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done
+  echo "$sum"
+}
 
 run() { # name duration -> "rps jvm_us redis_us p99_ms"
   local name=$1 t0 r0 out ok t1 r1
-  t0=$(cpu_ticks "${tracker_pid[$name]}"); r0=$(cpu_ticks "${redis_pid[$name]}")
+  # shellcheck disable=SC2086 # the Redis pids are a list
+  t0=$(cpu_ticks "${tracker_pid[$name]}"); r0=$(cpu_ticks ${redis_pid[$name]})
   out=$(cd "$work" && wrk -t2 -c"$CONNECTIONS" -d"$2" -s "$root/e2e/bench/announce.lua" \
     "http://127.0.0.1:${port[$name]}" 2>&1 | grep '^RESULT')
-  t1=$(cpu_ticks "${tracker_pid[$name]}"); r1=$(cpu_ticks "${redis_pid[$name]}")
+  # shellcheck disable=SC2086
+  t1=$(cpu_ticks "${tracker_pid[$name]}"); r1=$(cpu_ticks ${redis_pid[$name]})
   ok=$(echo "$out" | sed 's/.* ok=\([0-9]*\).*/\1/')
   [ "$(echo "$out" | sed 's/.* failed=\([0-9]*\).*/\1/')" = 0 ] \
     || { echo "$name: failed answers: $out" >&2; exit 1; }
@@ -86,6 +115,7 @@ start base "$1"
 start new "$2"
 echo "tracker A/B: $SWARMS swarms x 100 peers, wrk -t2 -c$CONNECTIONS, $ROUNDS rounds of" \
   "$DURATION per build after $WARMUP warm-up each, $(nproc) cores shared;" \
+  "Redis: $([ "$REDIS_CLUSTER" -gt 0 ] && echo "a cluster of $REDIS_CLUSTER primaries" || echo "one server") per build;" \
   "Redis settings: base ${redis_conf[base]}, new ${redis_conf[new]};" \
   "JVM options: base [${java_opts[base]}], new [${java_opts[new]}]"
 run base "$WARMUP" > /dev/null

@@ -39,7 +39,10 @@ public final class RedisServer {
     /** @param extraArgs settings after the usual ones, e.g. {@code --cluster-enabled yes} */
     public static RedisServer start(List<String> extraArgs) {
         try {
-            RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("redis"),
+            // A cluster node also listens on its port + 10000 (the cluster bus): Redis refuses
+            // ports above 55535 there.
+            int port = extraArgs.contains("--cluster-enabled") ? freePortBelow(55536) : freePort();
+            RedisServer server = new RedisServer(port, Files.createTempDirectory("redis"),
                     List.copyOf(extraArgs));
             server.launch();
             return server;
@@ -63,6 +66,17 @@ public final class RedisServer {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    /** A free port below {@code limit}, from the kernel's choices (which may lie above it). */
+    static int freePortBelow(int limit) throws IOException {
+        for (int tries = 0; tries < 1000; tries++) {
+            int port = freePort();
+            if (port < limit) {
+                return port;
+            }
+        }
+        throw new IOException("no free port below " + limit + " in 1000 tries");
     }
 
     /** rackswarm's Redis settings, relative to the repository's root. */

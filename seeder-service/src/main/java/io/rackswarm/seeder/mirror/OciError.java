@@ -3,6 +3,7 @@ package io.rackswarm.seeder.mirror;
 import io.rackswarm.core.cache.CacheFullException;
 import io.rackswarm.core.cache.DigestMismatchException;
 import io.rackswarm.seeder.upstream.UpstreamException;
+import io.rackswarm.seeder.upstream.UpstreamReadException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -41,6 +42,12 @@ public class OciError implements ExceptionMapper<RuntimeException> {
                 LOG.warnf("upstream: %s", UpstreamException.describe(u));
             }
             return of(u.status(), code, UpstreamException.describe(u));
+        }
+        if (e instanceof java.io.UncheckedIOException
+                && e.getCause() instanceof UpstreamReadException read) {
+            // A blob whose body could not be read to its end, even after resuming.
+            LOG.warnf("upstream: %s", UpstreamException.describe(read));
+            return of(502, "UPSTREAM_ERROR", UpstreamException.describe(read));
         }
         if (e instanceof DigestMismatchException) {
             LOG.warnf("digest mismatch: %s", UpstreamException.describe(e));

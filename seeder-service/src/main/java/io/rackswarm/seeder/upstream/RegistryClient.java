@@ -45,6 +45,9 @@ public final class RegistryClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+    /** A 206's Content-Range: its first byte and the blob's length (or "*"). */
+    private static final Pattern CONTENT_RANGE =
+            Pattern.compile("bytes (\\d{1,18})-\\d{1,18}/(\\d{1,18}|\\*)");
 
     private final HttpClient http;
     private final Credentials credentials;
@@ -111,18 +114,46 @@ public final class RegistryClient {
 
     /**
      * Opens a blob; the caller verifies its digest (the cache does) and closes the stream. A
-     * body that stops flowing for the stall timeout fails the read.
+     * body that stops flowing for the stall timeout fails the read. A read that fails mid-blob
+     * (the connection dropped or stalled) is taken up where it stopped, with a {@code Range}
+     * request (see {@link ResumingBlob}); a blob that cannot be read to its end fails with an
+     * {@link UpstreamReadException}.
      */
     public InputStream blob(String registry, Repository repository, Digest digest) {
         String what = registry + "/" + repository + "@" + digest;
+        return ResumingBlob.open(from -> blobFrom(registry, repository, digest, from, what),
+                settings.attempts(), what);
+    }
+
+    /** The blob from byte {@code from} on: a 206 when the upstream honours the range. */
+    private ResumingBlob.Part blobFrom(String registry, Repository repository, Digest digest,
+            long from, String what) throws IOException {
         HttpResponse<InputStream> r = send(registry, repository, "/blobs/" + digest, "*/*",
-                HttpResponse.BodyHandlers.ofInputStream(), what);
-        return new StallGuard(r.body(), r.headers().firstValueAsLong("Content-Length").orElse(-1),
-                settings.stallTimeout(), what);
+                HttpResponse.BodyHandlers.ofInputStream(), what, from);
+        long length = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+        InputStream body = new StallGuard(r.body(), length, settings.stallTimeout(), what);
+        if (r.statusCode() != 206) {
+            return new ResumingBlob.Part(body, 0, length);
+        }
+        String range = r.headers().firstValue("Content-Range").orElse("");
+        Matcher m = CONTENT_RANGE.matcher(range);
+        if (!m.matches()) {
+            body.close();
+            throw new IOException("the upstream answered a range request with Content-Range '"
+                    + range + "'");
+        }
+        return new ResumingBlob.Part(body, Long.parseLong(m.group(1)),
+                m.group(2).equals("*") ? -1 : Long.parseLong(m.group(2)));
     }
 
     private <T> HttpResponse<T> send(String registry, Repository repository, String path,
             String accept, HttpResponse.BodyHandler<T> body, String what) {
+        return send(registry, repository, path, accept, body, what, 0);
+    }
+
+    /** @param from the first byte wanted; above 0 it is asked for with a Range header */
+    private <T> HttpResponse<T> send(String registry, Repository repository, String path,
+            String accept, HttpResponse.BodyHandler<T> body, String what, long from) {
         URI uri = URI.create(scheme(registry) + "://" + apiHost(registry) + "/v2/" + repository
                 + path);
         String scopeKey = registry + "/" + repository;
@@ -131,16 +162,17 @@ public final class RegistryClient {
         for (int attempt = 1; attempt <= settings.attempts(); attempt++) {
             try {
                 HttpResponse<T> r = http.send(request(uri, accept, authorization(registry,
-                        scopeKey)), body);
+                        scopeKey), from), body);
                 if (r.statusCode() == 401) {
                     close(r);
                     String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
                     authenticate(registry, repository, scopeKey, challenge, what);
-                    r = http.send(request(uri, accept, authorization(registry, scopeKey)), body);
+                    r = http.send(request(uri, accept, authorization(registry, scopeKey), from),
+                            body);
                 }
-                r = followRedirects(r, uri, accept, registry, scopeKey, body, what);
+                r = followRedirects(r, uri, accept, registry, scopeKey, body, what, from);
                 int status = r.statusCode();
-                if (status == 200) {
+                if (status == 200 || (status == 206 && from > 0)) {
                     return r;
                 }
                 close(r);
@@ -181,7 +213,7 @@ public final class RegistryClient {
      */
     private <T> HttpResponse<T> followRedirects(HttpResponse<T> first, URI registryUri,
             String accept, String registry, String scopeKey, HttpResponse.BodyHandler<T> body,
-            String what) throws IOException, InterruptedException {
+            String what, long from) throws IOException, InterruptedException {
         HttpResponse<T> r = first;
         URI at = registryUri;
         for (int hops = 0; isRedirect(r.statusCode()); hops++) {
@@ -201,7 +233,7 @@ public final class RegistryClient {
                     && java.util.Objects.equals(next.getRawAuthority(),
                             registryUri.getRawAuthority());
             r = http.send(request(next, accept, registryItself
-                    ? authorization(registry, scopeKey) : Optional.empty()), body);
+                    ? authorization(registry, scopeKey) : Optional.empty(), from), body);
             at = next;
         }
         return r;
@@ -211,10 +243,14 @@ public final class RegistryClient {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }
 
-    private HttpRequest request(URI uri, String accept, Optional<String> authorization) {
+    private HttpRequest request(URI uri, String accept, Optional<String> authorization,
+            long from) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(settings.requestTimeout())
                 .header("Accept", accept);
         authorization.ifPresent(a -> b.header("Authorization", a));
+        if (from > 0) {
+            b.header("Range", "bytes=" + from + "-");
+        }
         return b.GET().build();
     }
 

@@ -188,9 +188,7 @@ class RegistryClientTest {
     void givenUpstreamThatStallsMidBlob_thenThePullFailsAndNothingIsCached() throws Exception {
         // docker-registry cannot be made to stall; this stand-in sends the headers and 100 of
         // 1000 bytes, then nothing.
-        com.sun.net.httpserver.HttpServer stalling = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        stalling.createContext("/", exchange -> {
+        com.sun.net.httpserver.HttpServer stalling = standIn(exchange -> {
             exchange.sendResponseHeaders(200, 1000);
             exchange.getResponseBody().write(new byte[100]);
             exchange.getResponseBody().flush();
@@ -201,7 +199,6 @@ class RegistryClientTest {
             }
             exchange.close();
         });
-        stalling.start();
         try {
             String host = "127.0.0.1:" + stalling.getAddress().getPort();
             RegistryClient c = client(Credentials.none(), host);
@@ -210,9 +207,11 @@ class RegistryClientTest {
             long start = System.nanoTime();
             assertThatThrownBy(() -> cache.fetch(d, 1000, digest -> c.blob(host,
                     new io.rackswarm.core.oci.Repository("team/app"), digest), n -> { }))
-                    .hasMessageContaining("stalled");
+                    .hasMessageContaining("stalled")
+                    .hasMessageContaining("after 100 of 1000 bytes (2 resumes)");
+            // Three attempts (two resumes), each given up after the 1 s stall timeout.
             assertThat(Duration.ofNanos(System.nanoTime() - start))
-                    .isLessThan(Duration.ofSeconds(4));
+                    .isLessThan(Duration.ofSeconds(8));
             assertThat(cache.find(d)).isEmpty();
         } finally {
             stalling.stop(0);
@@ -360,6 +359,127 @@ class RegistryClientTest {
             Thread.sleep(200);
             assertThat(sent.get()).as("bytes the upstream managed to send")
                     .isLessThan(10_000_000);
+        } finally {
+            upstream.stop(0);
+        }
+    }
+
+    /**
+     * A stand-in upstream serving {@code blob} that drops the connection after {@code cut}
+     * bytes of each of its first {@code drops} answers; with {@code ranges} it honours
+     * {@code Range: bytes=N-} (206), else it sends the whole blob every time. Every Range
+     * header it sees goes into {@code asked}.
+     */
+    private static com.sun.net.httpserver.HttpServer dropping(byte[] blob, int cut, int drops,
+            boolean ranges, List<String> asked) throws IOException {
+        java.util.concurrent.atomic.AtomicInteger answers =
+                new java.util.concurrent.atomic.AtomicInteger();
+        return standIn(exchange -> {
+            String range = exchange.getRequestHeaders().getFirst("Range");
+            if (range != null) {
+                asked.add(range);
+            }
+            int from = 0;
+            if (ranges && range != null) {
+                from = Integer.parseInt(range.replaceAll("bytes=(\\d+)-", "$1"));
+                exchange.getResponseHeaders().add("Content-Range", "bytes " + from + "-"
+                        + (blob.length - 1) + "/" + blob.length);
+                exchange.sendResponseHeaders(206, blob.length - from);
+            } else {
+                exchange.sendResponseHeaders(200, blob.length);
+            }
+            var out = exchange.getResponseBody();
+            try {
+                if (answers.getAndIncrement() < drops) {
+                    out.write(blob, from, Math.min(cut, blob.length - from));
+                    out.flush();
+                    // Fewer bytes than promised: closing drops the connection.
+                    exchange.close();
+                    return;
+                }
+                out.write(blob, from, blob.length - from);
+                out.close();
+            } catch (IOException dropped) {
+                // as intended
+            }
+        });
+    }
+
+    private static Digest sha256(byte[] bytes) throws Exception {
+        return Digest.parse("sha256:" + java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(bytes)));
+    }
+
+    @Test
+    void givenAnUpstreamThatDropsTheConnectionMidBlob_thenTheRestIsAskedForByRange()
+            throws Exception {
+        byte[] blob = new byte[3_000_000];
+        new java.util.Random(7).nextBytes(blob);
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer upstream = dropping(blob, 1_000_000, 2, true, asked);
+        try {
+            String host = "127.0.0.1:" + upstream.getAddress().getPort();
+            RegistryClient c = client(Credentials.none(), host);
+            BlobCache cache = BlobCache.open(dir.resolve("resume-cache"), 10_000_000);
+            Digest d = sha256(blob);
+            Path cached = cache.fetch(d, -1, digest -> c.blob(host,
+                    new io.rackswarm.core.oci.Repository("team/app"), digest), n -> { });
+            assertThat(Files.readAllBytes(cached)).isEqualTo(blob);
+            // Two drops, two resumes, each from where the last one stopped (what the client
+            // had received: bytes in flight when the connection dropped may be lost).
+            assertThat(asked).hasSize(2);
+            long first = Long.parseLong(asked.get(0).replaceAll("bytes=(\\d+)-", "$1"));
+            long second = Long.parseLong(asked.get(1).replaceAll("bytes=(\\d+)-", "$1"));
+            assertThat(first).isBetween(1L, 1_000_000L);
+            assertThat(second).isBetween(first + 1, first + 1_000_000L);
+        } finally {
+            upstream.stop(0);
+        }
+    }
+
+    @Test
+    void givenAnUpstreamWithoutRangesThatDropsTheConnection_thenTheBlobIsReadAgainAndCachedWhole()
+            throws Exception {
+        byte[] blob = new byte[2_000_000];
+        new java.util.Random(8).nextBytes(blob);
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer upstream = dropping(blob, 700_000, 1, false, asked);
+        try {
+            String host = "127.0.0.1:" + upstream.getAddress().getPort();
+            RegistryClient c = client(Credentials.none(), host);
+            BlobCache cache = BlobCache.open(dir.resolve("reread-cache"), 10_000_000);
+            Digest d = sha256(blob);
+            Path cached = cache.fetch(d, -1, digest -> c.blob(host,
+                    new io.rackswarm.core.oci.Repository("team/app"), digest), n -> { });
+            assertThat(Files.readAllBytes(cached)).isEqualTo(blob);
+            assertThat(asked).hasSize(1).allMatch(r -> r.matches("bytes=\\d+-"));
+        } finally {
+            upstream.stop(0);
+        }
+    }
+
+    @Test
+    void givenAnUpstreamThatAlwaysDropsTheConnection_thenA502SaysHowFarItGot() throws Exception {
+        byte[] blob = new byte[2_000_000];
+        new java.util.Random(9).nextBytes(blob);
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer upstream = dropping(blob, 0, 100, true, asked);
+        try {
+            String host = "127.0.0.1:" + upstream.getAddress().getPort();
+            RegistryClient c = client(Credentials.none(), host);
+            BlobCache cache = BlobCache.open(dir.resolve("dropped-cache"), 10_000_000);
+            Digest d = sha256(blob);
+            RuntimeException failure = org.junit.jupiter.api.Assertions.assertThrows(
+                    RuntimeException.class, () -> cache.fetch(d, -1, digest -> c.blob(host,
+                            new io.rackswarm.core.oci.Repository("team/app"), digest), n -> { }));
+            assertThat(failure.getCause()).isInstanceOf(UpstreamReadException.class)
+                    .hasMessageContaining("after 0 of 2000000 bytes (2 resumes)");
+            jakarta.ws.rs.core.Response answer = new io.rackswarm.seeder.mirror.OciError()
+                    .toResponse(failure);
+            assertThat(answer.getStatus()).isEqualTo(502);
+            assertThat(answer.getEntity().toString()).contains("UPSTREAM_ERROR")
+                    .contains("after 0 of 2000000 bytes");
+            assertThat(cache.find(d)).isEmpty();
         } finally {
             upstream.stop(0);
         }
