@@ -49,6 +49,8 @@ public final class BlobCache {
     private long reservedBytes;
     private volatile java.util.function.Consumer<Digest> onEvict = d -> { };
     private volatile java.util.function.Predicate<Digest> busy = d -> false;
+    /** Runs between a miss and the claim of its download: tests replay interleavings there. */
+    volatile Runnable betweenMissAndClaim = () -> { };
 
     private BlobCache(Path root, long budgetBytes) throws IOException {
         this.blobs = Files.createDirectories(root.resolve("blobs").resolve("sha256"));
@@ -170,6 +172,7 @@ public final class BlobCache {
         if (hit.isPresent()) {
             return hit.get();
         }
+        betweenMissAndClaim.run();
         CompletableFuture<Path> mine = new CompletableFuture<>();
         CompletableFuture<Path> running = inFlight.putIfAbsent(digest, mine);
         if (running != null) {
@@ -180,6 +183,13 @@ public final class BlobCache {
             }
         }
         try {
+            // A download that landed since the miss above (it is cached before it stops being
+            // in flight) is not fetched again.
+            Optional<Path> landed = find(digest);
+            if (landed.isPresent()) {
+                mine.complete(landed.get());
+                return landed.get();
+            }
             Path path = download(digest, expectedSize, source, progress);
             mine.complete(path);
             return path;
@@ -324,41 +334,67 @@ public final class BlobCache {
         return String.valueOf(e.getMessage()).contains("No space left on device");
     }
 
-    /** Makes room for a blob by evicting least recently used, unleased blobs. */
+    /**
+     * Makes room for a blob by evicting least recently used blobs that are neither leased nor
+     * busy. Whether a blob is busy is asked outside the cache's lock (the seeder asks
+     * libtorrent), so requests are not held up meanwhile; what changed in between (a new lease,
+     * a blob gone) is checked again under the lock before anything is evicted.
+     */
     private void reserve(Digest digest, long size) {
+        if (size < 0 || size > budgetBytes) {
+            throw new CacheFullException("blob " + digest + " of " + size
+                    + " bytes exceeds the cache budget of " + budgetBytes, null);
+        }
         List<Digest> evicted = new java.util.ArrayList<>();
         try {
-            reserve(digest, size, evicted);
+            for (int pass = 0; ; pass++) {
+                List<Digest> candidates = new java.util.ArrayList<>();
+                synchronized (this) {
+                    if (fits(size)) {
+                        reservedBytes += size;
+                        return;
+                    }
+                    for (Digest d : entries.keySet()) {
+                        if (!leases.containsKey(d)) {
+                            candidates.add(d);
+                        }
+                    }
+                }
+                List<Digest> idle = candidates.stream().filter(d -> !busy.test(d)).toList();
+                synchronized (this) {
+                    for (Digest d : idle) {
+                        if (fits(size)) {
+                            break;
+                        }
+                        if (leases.containsKey(d) || !entries.containsKey(d)) {
+                            continue;
+                        }
+                        try {
+                            Files.deleteIfExists(path(d));
+                        } catch (IOException io) {
+                            continue;
+                        }
+                        usedBytes -= entries.remove(d);
+                        evicted.add(d);
+                    }
+                    if (fits(size)) {
+                        reservedBytes += size;
+                        return;
+                    }
+                    if (pass > 0 || idle.isEmpty()) {
+                        throw new CacheFullException("no room for " + digest + " (" + size
+                                + " bytes): " + usedBytes + " of " + budgetBytes
+                                + " bytes are in use", null);
+                    }
+                }
+            }
         } finally {
             evicted.forEach(onEvict);
         }
     }
 
-    private synchronized void reserve(Digest digest, long size, List<Digest> evicted) {
-        if (size < 0 || size > budgetBytes) {
-            throw new CacheFullException("blob " + digest + " of " + size
-                    + " bytes exceeds the cache budget of " + budgetBytes, null);
-        }
-        Iterator<Map.Entry<Digest, Long>> lru = entries.entrySet().iterator();
-        while (usedBytes + reservedBytes + size > budgetBytes && lru.hasNext()) {
-            Map.Entry<Digest, Long> e = lru.next();
-            if (leases.containsKey(e.getKey()) || busy.test(e.getKey())) {
-                continue;
-            }
-            try {
-                Files.deleteIfExists(path(e.getKey()));
-            } catch (IOException io) {
-                continue;
-            }
-            usedBytes -= e.getValue();
-            evicted.add(e.getKey());
-            lru.remove();
-        }
-        if (usedBytes + reservedBytes + size > budgetBytes) {
-            throw new CacheFullException("no room for " + digest + " (" + size + " bytes): "
-                    + usedBytes + " of " + budgetBytes + " bytes are in use", null);
-        }
-        reservedBytes += size;
+    private boolean fits(long size) {
+        return usedBytes + reservedBytes + size <= budgetBytes;
     }
 
     private synchronized void release(long size) {

@@ -169,6 +169,78 @@ class BlobCacheTest {
     }
 
     @Test
+    void givenARequestThatMissedJustAsTheDownloadLanded_thenItDoesNotDownloadAgain()
+            throws Exception {
+        // The interleaving: a request finds the blob missing, another request's download lands
+        // and stops being in flight, then the first claims the download.
+        BlobCache cache = BlobCache.open(root, 1L << 20);
+        byte[] b = bytes(2_000, 70);
+        Digest d = digest(b);
+        AtomicInteger opens = new AtomicInteger();
+        BlobSource source = digest -> {
+            opens.incrementAndGet();
+            return new ByteArrayInputStream(b);
+        };
+        CountDownLatch missed = new CountDownLatch(1);
+        CountDownLatch landed = new CountDownLatch(1);
+        cache.betweenMissAndClaim = () -> {
+            if (Thread.currentThread().getName().equals("late")) {
+                missed.countDown();
+                try {
+                    landed.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        java.util.concurrent.FutureTask<Path> late = new java.util.concurrent.FutureTask<>(
+                () -> cache.fetch(d, b.length, source, n -> { }));
+        Thread lateThread = new Thread(late, "late");
+        lateThread.start();
+        missed.await();
+        cache.fetch(d, b.length, source, n -> { });
+        landed.countDown();
+        assertThat(Files.readAllBytes(late.get())).isEqualTo(b);
+        assertThat(opens.get()).as("downloads").isEqualTo(1);
+        assertThat(cache.usedBytes()).isEqualTo(b.length);
+    }
+
+    @Test
+    void givenEviction_thenThePeersCheckRunsOutsideTheCacheLock() throws Exception {
+        // The check asks libtorrent in the seeder: under the cache's lock it would hold up
+        // every request for as long as libtorrent takes.
+        BlobCache cache = BlobCache.open(root, 2000);
+        byte[] a = bytes(1000, 60);
+        byte[] b = bytes(1000, 61);
+        byte[] c = bytes(1000, 62);
+        cache.fetch(digest(a), 1000, serving(a), n -> { });
+        cache.fetch(digest(b), 1000, serving(b), n -> { });
+        AtomicInteger underLock = new AtomicInteger();
+        AtomicInteger asked = new AtomicInteger();
+        cache.keepWhile(d -> {
+            asked.incrementAndGet();
+            if (Thread.holdsLock(cache)) {
+                underLock.incrementAndGet();
+            }
+            return d.equals(digestOf(a));
+        });
+        cache.fetch(digest(c), 1000, serving(c), n -> { });
+        assertThat(asked.get()).isPositive();
+        assertThat(underLock.get()).isZero();
+        assertThat(cache.find(digest(a))).isPresent();
+        assertThat(cache.find(digest(b))).isEmpty();
+        assertThat(cache.find(digest(c))).isPresent();
+    }
+
+    private static Digest digestOf(byte[] b) {
+        try {
+            return digest(b);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void givenEveryBlobLeased_thenNoRoomIsAClearError() throws Exception {
         BlobCache cache = BlobCache.open(root, 2000);
         byte[] a = bytes(2000, 20);
