@@ -9,6 +9,8 @@
 #
 #   e2e/bench/seeder-pull.sh            SIZE_MB=256
 #   e2e/bench/seeder-pull.sh --smoke    SIZE_MB=16; fails if any step fails
+#   BASE_SEEDER_APP=DIR                 also a cold pull through another build of the seeder (a
+#                                       copy of seeder-service/target/quarkus-app), in the same run
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SIZE_MB=${SIZE_MB:-256}
@@ -29,14 +31,14 @@ ORIGIN_SECRET=bench-origin-secret-0123456789
 ADMIN=bench-admin-token-0123456789
 
 start_upstream "$REG" "$REDIS" "$TRACKER" "$ORIGIN_SECRET" "$NODE_SECRET" "$ADMIN"
-start_seeder() { # name http-port peer-port
+start_seeder() { # name http-port peer-port [app-dir]
   LD_PRELOAD="$java_home/lib/libjsig.so" RACKSWARM_SEEDER_CACHE_DIR="$work/cache-$1" \
     RACKSWARM_SEEDER_REPLICA_NAME="$1" RACKSWARM_SEEDER_DEFAULT_REGISTRY="127.0.0.1:$REG" \
     RACKSWARM_SEEDER_PLAIN_HTTP_REGISTRIES="127.0.0.1:$REG" \
     RACKSWARM_SEEDER_TRACKER_URL="http://127.0.0.1:$TRACKER" \
     RACKSWARM_SEEDER_TRACKER_ADMIN_TOKEN=$ADMIN RACKSWARM_SEEDER_ORIGIN_SECRET=$ORIGIN_SECRET \
     RACKSWARM_SEEDER_PEER_PORT=$3 QUARKUS_HTTP_HOST=127.0.0.1 PORT=$2 \
-    java -jar seeder-service/target/quarkus-app/quarkus-run.jar > "$work/$1.log" 2>&1 &
+    java -jar "${4:-seeder-service/target/quarkus-app}/quarkus-run.jar" > "$work/$1.log" 2>&1 &
   pids+=($!)
 }
 start_seeder seeder-0 "$SEEDER" "$PEER"
@@ -45,6 +47,11 @@ wait_http "http://127.0.0.1:$REG/v2/"
 wait_http "http://127.0.0.1:$TRACKER/q/health/ready"
 wait_http "http://127.0.0.1:$SEEDER/q/health/ready" "$work/seeder-0.log"
 wait_http "http://127.0.0.1:$SEEDER1/q/health/ready" "$work/seeder-1.log"
+if [ -n "${BASE_SEEDER_APP:-}" ]; then
+  SEEDER_BASE=$(free_port)
+  start_seeder seeder-base "$SEEDER_BASE" "$(free_port)" "$BASE_SEEDER_APP"
+  wait_http "http://127.0.0.1:$SEEDER_BASE/q/health/ready" "$work/seeder-base.log"
+fi
 
 # The blob, uploaded monolithically through the registry API.
 head -c $((SIZE_MB * 1024 * 1024)) /dev/urandom > "$work/blob"
@@ -67,6 +74,9 @@ timed_get() { # label url -> prints "label seconds MB/s" and checks the digest
 echo "seeder throughput, $SIZE_MB MiB blob, $(nproc) cores shared by every process"
 direct=$(timed_get "registry direct (baseline)" "http://127.0.0.1:$REG/v2/bench/blob/blobs/$digest")
 echo "$direct"
+if [ -n "${BASE_SEEDER_APP:-}" ]; then
+  timed_get "base build, cold cache" "http://127.0.0.1:$SEEDER_BASE/v2/bench/blob/blobs/$digest?ns=127.0.0.1:$REG"
+fi
 timed_get "seeder, cold cache (pull-through)" "http://127.0.0.1:$SEEDER/v2/bench/blob/blobs/$digest?ns=127.0.0.1:$REG"
 timed_get "seeder, cache hit" "http://127.0.0.1:$SEEDER/v2/bench/blob/blobs/$digest"
 

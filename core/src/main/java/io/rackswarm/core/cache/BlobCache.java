@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongConsumer;
@@ -44,7 +43,7 @@ public final class BlobCache {
     private final LinkedHashMap<Digest, Long> entries = new LinkedHashMap<>(16, 0.75f, true);
     private int trimmedAtOpen;
     private final Map<Digest, Integer> leases = new ConcurrentHashMap<>();
-    private final Map<Digest, CompletableFuture<Path>> inFlight = new ConcurrentHashMap<>();
+    private final Map<Digest, Filling> inFlight = new ConcurrentHashMap<>();
     private long usedBytes;
     private long reservedBytes;
     private volatile java.util.function.Consumer<Digest> onEvict = d -> { };
@@ -165,40 +164,66 @@ public final class BlobCache {
      * @throws UncheckedIOException the source failed; nothing was cached
      */
     public Path fetch(Digest digest, long expectedSize, BlobSource source, LongConsumer progress) {
+        Optional<Filling> filling = fill(digest, expectedSize, source, progress, length -> null,
+                Runnable::run);
+        if (filling.isEmpty()) {
+            return path(digest);
+        }
+        try {
+            return filling.get().done().join();
+        } catch (CompletionException e) {
+            throw rethrow(e.getCause());
+        }
+    }
+
+    /**
+     * Starts fetching a missing blob from {@code source} on {@code executor}, or joins the fetch
+     * already under way, and returns at once: readers follow the bytes as they arrive (see
+     * {@link Filling}). Empty when the blob is cached.
+     *
+     * @param expectedSize as for {@link #fetch}
+     * @param taps given the blob's length once known (-1 when the source does not say), a tap
+     *     that sees every byte in order, or null for none
+     * @throws java.util.concurrent.RejectedExecutionException the executor takes no more
+     */
+    public Optional<Filling> fill(Digest digest, long expectedSize, BlobSource source,
+            LongConsumer progress, java.util.function.LongFunction<BlobTap> taps,
+            java.util.concurrent.Executor executor) {
         if (!digest.algorithm().equals("sha256")) {
             throw new IllegalArgumentException("only sha256 blobs are cached: " + digest);
         }
-        Optional<Path> hit = find(digest);
-        if (hit.isPresent()) {
-            return hit.get();
+        if (find(digest).isPresent()) {
+            return Optional.empty();
         }
         betweenMissAndClaim.run();
-        CompletableFuture<Path> mine = new CompletableFuture<>();
-        CompletableFuture<Path> running = inFlight.putIfAbsent(digest, mine);
+        Filling mine = new Filling(digest);
+        Filling running = inFlight.putIfAbsent(digest, mine);
         if (running != null) {
+            return Optional.of(running);
+        }
+        // A download that landed since the miss above (it is cached before it stops being in
+        // flight) is not fetched again.
+        if (find(digest).isPresent()) {
+            inFlight.remove(digest, mine);
+            return Optional.empty();
+        }
+        Runnable task = () -> {
             try {
-                return running.join();
-            } catch (CompletionException e) {
-                throw rethrow(e.getCause());
+                mine.finish(download(digest, expectedSize, source, progress, taps, mine));
+            } catch (RuntimeException | Error e) {
+                mine.fail(e);
+            } finally {
+                inFlight.remove(digest, mine);
             }
-        }
+        };
         try {
-            // A download that landed since the miss above (it is cached before it stops being
-            // in flight) is not fetched again.
-            Optional<Path> landed = find(digest);
-            if (landed.isPresent()) {
-                mine.complete(landed.get());
-                return landed.get();
-            }
-            Path path = download(digest, expectedSize, source, progress);
-            mine.complete(path);
-            return path;
-        } catch (RuntimeException e) {
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
-            inFlight.remove(digest);
+            executor.execute(task);
+        } catch (RuntimeException rejected) {
+            inFlight.remove(digest, mine);
+            mine.fail(rejected);
+            throw rejected;
         }
+        return Optional.of(mine);
     }
 
     /**
@@ -252,7 +277,8 @@ public final class BlobCache {
     }
 
     private Path download(Digest digest, long expectedSize, BlobSource source,
-            LongConsumer progress) {
+            LongConsumer progress, java.util.function.LongFunction<BlobTap> taps,
+            Filling filling) {
         long reserved = Math.max(expectedSize, 0);
         reserve(digest, reserved);
         Path part = null;
@@ -270,6 +296,8 @@ public final class BlobCache {
                     reserved = declared;
                     expectedSize = declared;
                 }
+                filling.started(part, expectedSize);
+                BlobTap tap = taps.apply(expectedSize);
                 byte[] buffer = new byte[1 << 16];
                 int n;
                 while ((n = in.read(buffer)) > 0) {
@@ -280,6 +308,10 @@ public final class BlobCache {
                     }
                     sha.update(buffer, 0, n);
                     out.write(buffer, 0, n);
+                    if (tap != null) {
+                        tap.write(buffer, 0, n);
+                    }
+                    filling.advance(received);
                     progress.accept(received);
                 }
                 // On disk before it is renamed into place: a crash must not leave a blob whose

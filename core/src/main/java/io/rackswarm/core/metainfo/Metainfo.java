@@ -4,7 +4,6 @@ import io.rackswarm.core.bencode.BDict;
 import io.rackswarm.core.bencode.BInteger;
 import io.rackswarm.core.oci.Digest;
 import io.rackswarm.core.torrent.InfoHash;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -43,34 +42,22 @@ public record Metainfo(Digest digest, BDict info, InfoHash infoHash) {
             throw new IllegalArgumentException("only sha256 blobs are distributed: " + expected);
         }
         long size = Files.size(file);
-        int pieceLength = PieceLength.forSize(size);
         MessageDigest whole = sha("SHA-256");
-        MessageDigest piece = sha("SHA-1");
-        ByteArrayOutputStream pieces = new ByteArrayOutputStream();
+        PieceHasher pieces = new PieceHasher(size);
         byte[] buffer = new byte[1 << 20];
-        long inPiece = 0;
         long length = 0;
         try (InputStream in = Files.newInputStream(file)) {
             int n;
             while ((n = in.read(buffer)) > 0) {
+                if (length + n > size) {
+                    throw new IOException(file + " changed while it was hashed");
+                }
                 if (verify) {
                     whole.update(buffer, 0, n);
                 }
-                for (int off = 0; off < n; ) {
-                    int take = (int) Math.min(n - off, pieceLength - inPiece);
-                    piece.update(buffer, off, take);
-                    inPiece += take;
-                    off += take;
-                    if (inPiece == pieceLength) {
-                        pieces.writeBytes(piece.digest());
-                        inPiece = 0;
-                    }
-                }
+                pieces.update(buffer, 0, n);
                 length += n;
             }
-        }
-        if (inPiece > 0) {
-            pieces.writeBytes(piece.digest());
         }
         if (length != size) {
             throw new IOException(file + " changed while it was hashed");
@@ -79,14 +66,7 @@ public record Metainfo(Digest digest, BDict info, InfoHash infoHash) {
         if (!hex.equals(expected.hex())) {
             throw new IllegalArgumentException("blob hashes to sha256:" + hex + ", not " + expected);
         }
-        BDict info = BDict.builder()
-                .put("length", length)
-                .put("name", expected.hex())
-                .put("piece length", pieceLength)
-                .put("pieces", pieces.toByteArray())
-                .put("private", 1)
-                .build();
-        return new Metainfo(expected, info, InfoHash.of(sha("SHA-1").digest(info.encode())));
+        return pieces.finish(expected);
     }
 
     /** A complete .torrent file: this info dictionary and an announce URL outside it. */

@@ -206,6 +206,45 @@ class BlobCacheTest {
     }
 
     @Test
+    void givenAFillUnderWay_thenReadersFollowItsBytesAndATapSeesThemAll() throws Exception {
+        BlobCache cache = BlobCache.open(root, 1 << 22);
+        byte[] b = bytes(1_500_000, 80);
+        Digest d = digest(b);
+        CountDownLatch half = new CountDownLatch(1);
+        CountDownLatch go = new CountDownLatch(1);
+        // A source that stops halfway until the test has read what was written so far.
+        BlobSource source = digest -> new Pausing(b, half, go);
+        java.io.ByteArrayOutputStream tapped = new java.io.ByteArrayOutputStream();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Filling f = cache.fill(d, -1, source, n -> { }, length -> {
+                assertThat(length).isEqualTo(b.length);
+                return tapped::write;
+            }, pool).orElseThrow();
+            assertThat(f.awaitLength(5000)).isEqualTo(b.length);
+            half.await();
+            long written = f.awaitBeyond(0, 5000);
+            assertThat(written).isEqualTo(b.length / 2);
+            assertThat(f.done()).isNotDone();
+            // What is written can be read from the growing file before the end.
+            byte[] early = new byte[(int) written];
+            try (var ch = java.nio.channels.FileChannel.open(f.part())) {
+                ch.read(java.nio.ByteBuffer.wrap(early), 0);
+            }
+            assertThat(early).isEqualTo(java.util.Arrays.copyOf(b, (int) written));
+            // A second request joins the same fill.
+            assertThat(cache.fill(d, -1, source, n -> { }, length -> null, pool)).contains(f);
+            go.countDown();
+            Path cached = f.done().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(Files.readAllBytes(cached)).isEqualTo(b);
+            assertThat(tapped.toByteArray()).isEqualTo(b);
+            assertThat(cache.fill(d, -1, source, n -> { }, length -> null, pool)).isEmpty();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void givenEviction_thenThePeersCheckRunsOutsideTheCacheLock() throws Exception {
         // The check asks libtorrent in the seeder: under the cache's lock it would hold up
         // every request for as long as libtorrent takes.
@@ -256,6 +295,39 @@ class BlobCacheTest {
     }
 
     /** A source that says how long its blob is, as an HTTP response does, and counts reads. */
+    /** Announces its length, sends half of it, and waits for {@code go} before the rest. */
+    private static final class Pausing extends ByteArrayInputStream implements DeclaredLength {
+        private final CountDownLatch half;
+        private final CountDownLatch go;
+
+        Pausing(byte[] b, CountDownLatch half, CountDownLatch go) {
+            super(b);
+            this.half = half;
+            this.go = go;
+        }
+
+        @Override
+        public long declaredLength() {
+            return buf.length;
+        }
+
+        @Override
+        public synchronized int read(byte[] b, int off, int len) {
+            int middle = buf.length / 2;
+            if (pos == middle && half.getCount() > 0) {
+                half.countDown();
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return -1;
+                }
+            }
+            int limit = pos < middle ? Math.min(len, middle - pos) : len;
+            return super.read(b, off, limit);
+        }
+    }
+
     private static final class Announced extends ByteArrayInputStream implements DeclaredLength {
         private final long declared;
         int reads;

@@ -32,6 +32,39 @@ class MetainfoTest {
     }
 
     @Test
+    void givenBytesFedAsTheyArrive_thenThePieceHasherBuildsTheSameTorrentAsTheFile()
+            throws Exception {
+        // Lengths around piece boundaries (the smallest piece is 256 KiB), fed in odd chunks.
+        for (int size : new int[] {0, 1, 262_143, 262_144, 262_145, 3 * 262_144 + 17}) {
+            Path p = blob("fed-" + size, size, size);
+            byte[] b = Files.readAllBytes(p);
+            Digest d = digestOf(p);
+            PieceHasher hasher = new PieceHasher(size);
+            Random chunks = new Random(size);
+            for (int at = 0; at < size; ) {
+                int n = Math.min(size - at, 1 + chunks.nextInt(100_000));
+                hasher.update(b, at, n);
+                at += n;
+            }
+            Metainfo fed = hasher.finish(d);
+            assertThat(fed.infoHash()).as("size " + size)
+                    .isEqualTo(Metainfo.ofVerified(p, d).infoHash());
+            assertThat(fed.info()).isEqualTo(Metainfo.of(p, d).info());
+        }
+    }
+
+    @Test
+    void givenTooFewOrTooManyBytes_thenThePieceHasherRefuses() {
+        PieceHasher short1 = new PieceHasher(10);
+        short1.update(new byte[9], 0, 9);
+        Digest d = new Digest("sha256", "0".repeat(64));
+        assertThatThrownBy(() -> short1.finish(d)).hasMessageContaining("hashed 9 of 10 bytes");
+        PieceHasher long1 = new PieceHasher(10);
+        assertThatThrownBy(() -> long1.update(new byte[11], 0, 11))
+                .hasMessageContaining("more than the 10 bytes");
+    }
+
+    @Test
     void givenSameBytesInTwoPlaces_thenTheInfoHashIsTheSame() throws Exception {
         Path a = blob("a", 700_000, 1);
         Path b = Files.copy(a, dir.resolve("b"));
