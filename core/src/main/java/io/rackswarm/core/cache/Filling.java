@@ -40,6 +40,11 @@ public final class Filling {
         return done;
     }
 
+    /** Whether the source has been opened (its length, or that it gave none, is known). */
+    public synchronized boolean started() {
+        return lengthSettled;
+    }
+
     public synchronized long received() {
         return received;
     }

@@ -42,6 +42,13 @@ public interface SeederConfig {
     @WithDefault("200ms")
     Duration upstreamBackoff();
 
+    /**
+     * Blobs pulled from upstream at once; more wait in a queue of as many, beyond which a pull
+     * is refused with 503.
+     */
+    @WithDefault("16")
+    int maxConcurrentPulls();
+
     /** A blob download that receives no byte for this long fails (and may be retried). */
     @WithDefault("30s")
     Duration upstreamStallTimeout();

@@ -57,6 +57,12 @@ public class OciError implements ExceptionMapper<RuntimeException> {
             LOG.warnf("cache full: %s", UpstreamException.describe(e));
             return of(507, "CACHE_FULL", UpstreamException.describe(e));
         }
+        if (e instanceof java.util.concurrent.RejectedExecutionException) {
+            LOG.warnf("too many pulls: %s", UpstreamException.describe(e));
+            return Response.fromResponse(of(503, "TOOMANYREQUESTS", "too many blobs are being"
+                    + " pulled from upstream at once; try again shortly"))
+                    .header("Retry-After", "5").build();
+        }
         if (e instanceof IllegalArgumentException) {
             return of(400, "INVALID", UpstreamException.describe(e));
         }

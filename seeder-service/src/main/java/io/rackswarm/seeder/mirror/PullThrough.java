@@ -7,6 +7,10 @@ import io.rackswarm.core.metainfo.Metainfo;
 import io.rackswarm.core.oci.Digest;
 import io.rackswarm.core.oci.Repository;
 import io.rackswarm.core.cache.BlobCache;
+import io.rackswarm.core.cache.Filling;
+import io.rackswarm.core.metainfo.PieceHasher;
+import io.rackswarm.seeder.config.SeederConfig;
+import java.util.Optional;
 import io.rackswarm.seeder.metainfo.Registrations;
 import io.rackswarm.seeder.metainfo.TrackerRegistration;
 import io.rackswarm.seeder.torrent.SeedingSession;
@@ -22,7 +26,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The seeder's core path: a blob is pulled from upstream once, verified into the cache, turned
- * into its deterministic torrent, registered with the tracker and seeded.
+ * into its deterministic torrent, registered with the tracker and seeded. A pull runs on a
+ * thread of its own ({@code max-concurrent-pulls}); requests follow it as the bytes arrive, and
+ * its torrent's pieces are hashed in the same pass as its digest.
  */
 @ApplicationScoped
 public class PullThrough {
@@ -44,9 +50,25 @@ public class PullThrough {
     private final Counter pulledBytes;
     private final Counter reregistrations;
     private final AtomicLong lastProgressLog = new AtomicLong();
+    /** Piece hashes of pulls under way, fed as their bytes arrive. */
+    private final Map<Digest, PieceHasher> hashing = new ConcurrentHashMap<>();
+    /** Torrents of pulled blobs, built from the bytes as they arrived. */
+    private final Map<Digest, Metainfo> hashed = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ThreadPoolExecutor pulls;
 
     public PullThrough(BlobCache cache, RegistryClient upstream, SeedingSession seeding,
-            TrackerRegistration tracker, Registrations registrations, MeterRegistry metrics) {
+            TrackerRegistration tracker, Registrations registrations, MeterRegistry metrics,
+            SeederConfig config) {
+        java.util.concurrent.atomic.AtomicInteger threads =
+                new java.util.concurrent.atomic.AtomicInteger();
+        this.pulls = new java.util.concurrent.ThreadPoolExecutor(config.maxConcurrentPulls(),
+                config.maxConcurrentPulls(), 30, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(config.maxConcurrentPulls()), r -> {
+                    Thread t = new Thread(r, "pull-" + threads.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.pulls.allowCoreThreadTimeOut(true);
         this.cache = cache;
         this.upstream = upstream;
         this.seeding = seeding;
@@ -85,6 +107,7 @@ public class PullThrough {
     }
 
     private void evicted(Digest digest) {
+        hashed.remove(digest);
         Metainfo m = published.remove(digest);
         if (m != null) {
             registrations.withdraw(m.infoHash());
@@ -110,6 +133,11 @@ public class PullThrough {
                 + " was evicted as soon as it was cached: the cache budget is too small", null);
     }
 
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        pulls.shutdownNow();
+    }
+
     /** The blob's file if this replica holds it. */
     public java.util.Optional<Path> cached(Digest digest) {
         return cache.find(digest);
@@ -127,21 +155,72 @@ public class PullThrough {
                 // fetched again from upstream below
             }
         }
-        misses.increment();
-        long[] counted = {0};
-        Path path = cache.fetch(digest, -1, d -> upstream.blob(registry, repository, d), n -> {
-            pulledBytes.increment(n - counted[0]);
-            counted[0] = n;
-            long now = System.nanoTime();
-            long last = lastProgressLog.get();
-            if (now - last > 2_000_000_000L && lastProgressLog.compareAndSet(last, now)) {
-                LOG.infof("pulling %s from %s/%s: %d bytes so far", digest, registry,
-                        repository, n);
-            }
-        });
-        fetchedHere.add(digest);
+        Optional<Filling> pull = pull(registry, repository, digest);
+        if (pull.isEmpty()) {
+            // Landed just now.
+            return blob(registry, repository, digest);
+        }
+        Path path = await(pull.get());
         publish(digest, path);
         return path;
+    }
+
+    /**
+     * Starts pulling a missing blob from {@code registry}, or joins the pull under way, and
+     * returns at once; when it lands, it is seeded. Empty when the blob is cached.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException too many pulls are waiting
+     */
+    public Optional<Filling> pull(String registry, Repository repository, Digest digest) {
+        long[] counted = {0};
+        Optional<Filling> pull = cache.fill(digest, -1,
+                d -> upstream.blob(registry, repository, d), n -> {
+                    pulledBytes.increment(n - counted[0]);
+                    counted[0] = n;
+                    long now = System.nanoTime();
+                    long last = lastProgressLog.get();
+                    if (now - last > 2_000_000_000L && lastProgressLog.compareAndSet(last, now)) {
+                        LOG.infof("pulling %s from %s/%s: %d bytes so far", digest, registry,
+                                repository, n);
+                    }
+                }, length -> {
+                    if (length < 0) {
+                        return null;
+                    }
+                    PieceHasher pieces = new PieceHasher(length);
+                    hashing.put(digest, pieces);
+                    return pieces::update;
+                }, pulls);
+        pull.ifPresent(p -> {
+            misses.increment();
+            p.done().whenComplete((path, failed) -> {
+                if (failed != null) {
+                    hashing.remove(digest);
+                    return;
+                }
+                fetchedHere.add(digest);
+                try {
+                    publish(digest, path);
+                } catch (RuntimeException e) {
+                    LOG.warnf("could not seed %s: %s", digest, e.getMessage());
+                }
+            });
+        });
+        return pull;
+    }
+
+    /**
+     * The pulled blob, once verified.
+     *
+     * @throws RuntimeException what the pull failed with (upstream, digest, cache)
+     */
+    public static Path await(Filling pull) {
+        try {
+            return pull.done().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r
+                    : new IllegalStateException(e.getCause());
+        }
     }
 
     /** The torrent of a blob, pulling and seeding it first if needed. */
@@ -211,11 +290,24 @@ public class PullThrough {
     }
 
     /**
-     * The blob's torrent. A blob this process fetched was hashed as it arrived; one found on
-     * the volume (after a restart, a crash, or a hand on the disk) is hashed again first, and
+     * The blob's torrent. A blob this process pulled had its pieces hashed as it arrived (and
+     * its digest checked); one found on the volume (after a restart, a crash, or a hand on the disk) is hashed again first, and
      * deleted if it does not match its digest.
      */
     private Metainfo metainfo(Digest digest, Path path) {
+        // Pieces hashed as the bytes arrived, finished once for all who ask.
+        Metainfo streamed = hashed.computeIfAbsent(digest, d -> {
+            PieceHasher pieces = hashing.remove(d);
+            try {
+                return pieces == null ? null : pieces.finish(d);
+            } catch (IllegalStateException shortOfItsLength) {
+                // The upstream announced another length than it sent: hash the file instead.
+                return null;
+            }
+        });
+        if (streamed != null) {
+            return streamed;
+        }
         try {
             if (fetchedHere.contains(digest)) {
                 return Metainfo.ofVerified(path, digest);

@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import io.vertx.ext.web.RoutingContext;
 import io.rackswarm.core.cache.BlobCache;
+import io.rackswarm.core.cache.Filling;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -82,6 +83,19 @@ public class RegistryResource {
                         + "/blobs/" + digest + (ns == null ? "" : "?ns=" + ns))).build();
             }
         }
+        if (body != null && rangeHeader == null && pullThrough.cached(digest).isEmpty()) {
+            // A cold pull streams: the client gets the bytes as they arrive from upstream.
+            Optional<Filling> pull = pullThrough.pull(registry, repository, digest);
+            long length = pull.isPresent() ? announcedLength(pull.get()) : -1;
+            if (length >= 0) {
+                return Response.ok(new FollowingStream(pull.get(), length))
+                        .header("Docker-Content-Digest", digest.toString())
+                        .header("Accept-Ranges", "bytes")
+                        .header("Content-Length", length)
+                        .type("application/octet-stream").build();
+            }
+            // The upstream does not say how long the blob is: it is served once cached.
+        }
         BlobCache.Lease lease = pullThrough.leaseBlob(registry, repository, digest);
         java.nio.file.Path path = lease.path();
         long size;
@@ -120,6 +134,30 @@ public class RegistryResource {
             r.entity(new PathPart(path, from, to - from + 1));
         }
         return r.build();
+    }
+
+    /**
+     * The blob's length as the upstream announced it, once the pull has opened it; -1 when the
+     * upstream does not say. The pull's own deadlines bound the wait.
+     *
+     * @throws RuntimeException what the pull failed with, if it failed before that
+     */
+    private static long announcedLength(Filling pull) {
+        try {
+            while (true) {
+                long length = pull.awaitLength(1000);
+                if (length >= 0 || pull.started()) {
+                    return length;
+                }
+                if (pull.done().isDone()) {
+                    PullThrough.await(pull);
+                    return -1;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     @GET

@@ -1,0 +1,113 @@
+package io.rackswarm.seeder.mirror;
+
+import io.rackswarm.core.cache.Filling;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A blob as it is pulled: bytes are read from the growing file as soon as they are written, so
+ * the client receives them while the pull runs. The last byte is held back until the whole blob
+ * has matched its digest; if it does not, or the pull fails, the read fails, the response is cut
+ * off short of its Content-Length, and the client sees an error, never a short or wrong success.
+ */
+final class FollowingStream extends InputStream {
+
+    private final Filling pull;
+    private final long length;
+    private FileChannel channel;
+    private long position;
+
+    /** @param length the blob's length, as the upstream announced it */
+    FollowingStream(Filling pull, long length) {
+        this.pull = pull;
+        this.length = length;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        if (position >= length) {
+            return -1;
+        }
+        long limit = awaitReadable();
+        if (channel == null) {
+            channel = open();
+        }
+        int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, limit - position)),
+                position);
+        if (n <= 0) {
+            throw new IOException(pull.digest() + " ended at byte " + position + " of "
+                    + length);
+        }
+        position += n;
+        return n;
+    }
+
+    /**
+     * Waits until bytes beyond the position may be sent: written ones, and the last one only
+     * once the blob is verified. The pull's own deadlines (request, stall, attempts) bound the
+     * wait.
+     *
+     * @return how far bytes may be sent
+     */
+    private long awaitReadable() throws IOException {
+        try {
+            while (true) {
+                long written = pull.awaitBeyond(position, 1000);
+                if (pull.done().isCompletedExceptionally()) {
+                    throw new IOException("the pull of " + pull.digest() + " failed at byte "
+                            + position + ": " + failure());
+                }
+                long limit = pull.done().isDone() ? length : Math.min(written, length - 1);
+                if (limit > position) {
+                    return limit;
+                }
+                if (pull.done().isDone()) {
+                    throw new IOException(pull.digest() + " is shorter than the " + length
+                            + " bytes announced");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private String failure() {
+        try {
+            pull.done().join();
+            return "unknown";
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return io.rackswarm.seeder.upstream.UpstreamException.describe(cause);
+        }
+    }
+
+    /** The growing file, or the cached blob once the pull moved it there. */
+    private FileChannel open() throws IOException {
+        try {
+            return FileChannel.open(pull.part(), StandardOpenOption.READ);
+        } catch (NoSuchFileException moved) {
+            return FileChannel.open(PullThrough.await(pull), StandardOpenOption.READ);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (channel != null) {
+            channel.close();
+        }
+    }
+}

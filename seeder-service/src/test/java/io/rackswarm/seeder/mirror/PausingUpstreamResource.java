@@ -1,0 +1,101 @@
+package io.rackswarm.seeder.mirror;
+
+import com.sun.net.httpserver.HttpServer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.rackswarm.testsupport.RedisServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A stand-in upstream registry (docker-registry cannot be made to pause) that sends the first
+ * half of a blob, then waits for a test's go before the rest: a cold pull is under way, with
+ * half of its bytes at the seeder, for as long as the test needs. It serves two blobs: one
+ * whose bytes match its digest ({@link #good}), and one whose second half is other bytes
+ * ({@link #tampered}). The tracker is down: serving does not need it.
+ */
+public class PausingUpstreamResource implements QuarkusTestResourceLifecycleManager {
+
+    static final int SIZE = 4 * 1024 * 1024;
+    static byte[] good;
+    static String goodDigest;
+    static String tamperedDigest;
+    static volatile CountDownLatch go = new CountDownLatch(1);
+    /** Counts down when the upstream has sent half of a blob and waits. */
+    static volatile CountDownLatch halfSent = new CountDownLatch(1);
+    private static HttpServer server;
+    private static Path dir;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            dir = Files.createTempDirectory("seeder-pausing");
+            good = new byte[SIZE];
+            new Random(11).nextBytes(good);
+            goodDigest = "sha256:" + sha256(good);
+            byte[] claimed = new byte[SIZE];
+            new Random(12).nextBytes(claimed);
+            tamperedDigest = "sha256:" + sha256(claimed);
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.setExecutor(Executors.newCachedThreadPool());
+            server.createContext("/v2/", exchange -> {
+                String path = exchange.getRequestURI().getPath();
+                byte[] body = path.endsWith(goodDigest) ? good
+                        : path.endsWith(tamperedDigest) ? tampered(claimed) : null;
+                if (body == null) {
+                    exchange.sendResponseHeaders(404, -1);
+                    exchange.close();
+                    return;
+                }
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body, 0, body.length / 2);
+                    out.flush();
+                    halfSent.countDown();
+                    go.await(60, TimeUnit.SECONDS);
+                    out.write(body, body.length / 2, body.length - body.length / 2);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (IOException clientGone) {
+                    // the seeder hung up
+                }
+            });
+            server.start();
+            String host = "127.0.0.1:" + server.getAddress().getPort();
+            return UpstreamResource.seederConfig(dir.resolve("cache"), host,
+                    "http://127.0.0.1:" + RedisServer.freePort());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the stand-in upstream", e);
+        }
+    }
+
+    /** The claimed blob's first half, then other bytes. */
+    private static byte[] tampered(byte[] claimed) {
+        byte[] b = claimed.clone();
+        for (int i = b.length / 2; i < b.length; i++) {
+            b[i] ^= 0x5a;
+        }
+        return b;
+    }
+
+    static String sha256(byte[] b) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    }
+
+    @Override
+    public void stop() {
+        go.countDown();
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+}

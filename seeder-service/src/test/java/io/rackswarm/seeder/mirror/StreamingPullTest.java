@@ -1,0 +1,99 @@
+package io.rackswarm.seeder.mirror;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Cold pulls stream: the client receives a blob's bytes while the seeder is still pulling it
+ * from upstream, and a blob that turns out not to match its digest is cut off short of its
+ * Content-Length (never a short or wrong success) and not cached.
+ */
+@QuarkusTest
+@WithTestResource(PausingUpstreamResource.class)
+class StreamingPullTest {
+
+    @TestHTTPResource("/")
+    URL base;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<InputStream> get(String digest) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + "v2/team/app/blobs/" + digest))
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    @Test
+    void givenAColdPull_thenTheClientReceivesBytesBeforeTheUpstreamSentThemAll()
+            throws Exception {
+        PausingUpstreamResource.halfSent = new CountDownLatch(1);
+        PausingUpstreamResource.go = new CountDownLatch(1);
+        byte[] blob = PausingUpstreamResource.good;
+        HttpResponse<InputStream> r = get(PausingUpstreamResource.goodDigest);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValueAsLong("Content-Length")).hasValue(blob.length);
+        assertThat(r.headers().firstValue("Docker-Content-Digest"))
+                .hasValue(PausingUpstreamResource.goodDigest);
+        try (InputStream in = r.body()) {
+            // The upstream holds the second half back until the client has the first.
+            byte[] first = in.readNBytes(blob.length / 2);
+            assertThat(PausingUpstreamResource.go.getCount()).isEqualTo(1);
+            assertThat(first).isEqualTo(java.util.Arrays.copyOf(blob, blob.length / 2));
+            PausingUpstreamResource.go.countDown();
+            byte[] rest = in.readAllBytes();
+            assertThat(first.length + rest.length).isEqualTo(blob.length);
+            assertThat(rest).isEqualTo(java.util.Arrays.copyOfRange(blob, blob.length / 2,
+                    blob.length));
+        }
+        // Cached and verified: a second pull is a hit served from the cache.
+        byte[] again = given().get("/v2/team/app/blobs/" + PausingUpstreamResource.goodDigest)
+                .then().statusCode(200).extract().asByteArray();
+        assertThat(again).isEqualTo(blob);
+        assertThat(given().get("/api/v1/cache").asString())
+                .contains(PausingUpstreamResource.goodDigest);
+    }
+
+    @Test
+    void givenAColdPullThatFailsItsDigest_thenTheClientSeesAnErrorAndNothingIsCached()
+            throws Exception {
+        PausingUpstreamResource.halfSent = new CountDownLatch(1);
+        PausingUpstreamResource.go = new CountDownLatch(1);
+        HttpResponse<InputStream> r = get(PausingUpstreamResource.tamperedDigest);
+        assertThat(r.statusCode()).isEqualTo(200);
+        long promised = r.headers().firstValueAsLong("Content-Length").orElseThrow();
+        long received = 0;
+        IOException cutOff = null;
+        try (InputStream in = r.body()) {
+            in.readNBytes(PausingUpstreamResource.SIZE / 2);
+            received = PausingUpstreamResource.SIZE / 2;
+            PausingUpstreamResource.go.countDown();
+            byte[] buffer = new byte[65536];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                received += n;
+            }
+        } catch (IOException e) {
+            cutOff = e;
+        }
+        // Either the read failed or it ended short: never all the promised bytes.
+        assertThat(cutOff != null || received < promised)
+                .as("received %d of %d bytes, error %s", received, promised, cutOff).isTrue();
+        assertThat(received).isLessThan(promised);
+        assertThat(given().get("/api/v1/cache").asString())
+                .doesNotContain(PausingUpstreamResource.tamperedDigest);
+    }
+}
