@@ -16,6 +16,9 @@ import java.nio.file.StandardOpenOption;
  */
 final class FollowingStream extends InputStream {
 
+    private static final org.jboss.logging.Logger LOG =
+            org.jboss.logging.Logger.getLogger(FollowingStream.class);
+
     private final Filling pull;
     private final long length;
     private FileChannel channel;
@@ -35,6 +38,16 @@ final class FollowingStream extends InputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+        try {
+            return readFollowing(b, off, len);
+        } catch (IOException | RuntimeException e) {
+            LOG.infof("stream of %s cut at byte %d of %d: %s", pull.digest(), position, length,
+                    e.getMessage());
+            throw e;
+        }
+    }
+
+    private int readFollowing(byte[] b, int off, int len) throws IOException {
         if (len == 0) {
             return 0;
         }
@@ -66,15 +79,18 @@ final class FollowingStream extends InputStream {
         try {
             while (true) {
                 long written = pull.awaitBeyond(position, 1000);
-                if (pull.done().isCompletedExceptionally()) {
+                // Read once: the pull may end between two looks, and a failed pull must never
+                // pass for a verified one.
+                boolean ended = pull.done().isDone();
+                if (ended && pull.done().isCompletedExceptionally()) {
                     throw new IOException("the pull of " + pull.digest() + " failed at byte "
                             + position + ": " + failure());
                 }
-                long limit = pull.done().isDone() ? length : Math.min(written, length - 1);
+                long limit = ended ? length : Math.min(written, length - 1);
                 if (limit > position) {
                     return limit;
                 }
-                if (pull.done().isDone()) {
+                if (ended) {
                     throw new IOException(pull.digest() + " is shorter than the " + length
                             + " bytes announced");
                 }

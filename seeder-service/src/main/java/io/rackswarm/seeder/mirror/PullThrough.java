@@ -196,6 +196,10 @@ public class PullThrough {
             p.done().whenComplete((path, failed) -> {
                 if (failed != null) {
                     hashing.remove(digest);
+                    Throwable cause = failed instanceof java.util.concurrent.CompletionException
+                            && failed.getCause() != null ? failed.getCause() : failed;
+                    LOG.warnf("pull of %s from %s/%s failed: %s", digest, registry, repository,
+                            io.rackswarm.seeder.upstream.UpstreamException.describe(cause));
                     return;
                 }
                 fetchedHere.add(digest);

@@ -88,7 +88,20 @@ public class RegistryResource {
             Optional<Filling> pull = pullThrough.pull(registry, repository, digest);
             long length = pull.isPresent() ? announcedLength(pull.get()) : -1;
             if (length >= 0) {
-                return Response.ok(new FollowingStream(pull.get(), length))
+                Filling following = pull.get();
+                // Written and flushed as the bytes arrive: an InputStream entity would sit in
+                // the response's buffer while the pull waits on upstream.
+                jakarta.ws.rs.core.StreamingOutput stream = out -> {
+                    try (FollowingStream in = new FollowingStream(following, length)) {
+                        byte[] buffer = new byte[256 * 1024];
+                        int n;
+                        while ((n = in.read(buffer)) > 0) {
+                            out.write(buffer, 0, n);
+                            out.flush();
+                        }
+                    }
+                };
+                return Response.ok(stream)
                         .header("Docker-Content-Digest", digest.toString())
                         .header("Accept-Ranges", "bytes")
                         .header("Content-Length", length)

@@ -22,6 +22,9 @@ import java.util.concurrent.TimeUnit;
  * half of its bytes at the seeder, for as long as the test needs. It serves two blobs: one
  * whose bytes match its digest ({@link #good}), and one whose second half is other bytes
  * ({@link #tampered}). The tracker is down: serving does not need it.
+ *
+ * <p>Tests steer it over HTTP ({@code POST /control/hold}, {@code POST /control/go}): a test
+ * resource's statics are not the test's (Quarkus loads the test class in its own class loader).
  */
 public class PausingUpstreamResource implements QuarkusTestResourceLifecycleManager {
 
@@ -29,9 +32,7 @@ public class PausingUpstreamResource implements QuarkusTestResourceLifecycleMana
     static byte[] good;
     static String goodDigest;
     static String tamperedDigest;
-    static volatile CountDownLatch go = new CountDownLatch(1);
-    /** Counts down when the upstream has sent half of a blob and waits. */
-    static volatile CountDownLatch halfSent = new CountDownLatch(1);
+    private static volatile CountDownLatch go = new CountDownLatch(1);
     private static HttpServer server;
     private static Path dir;
 
@@ -47,6 +48,15 @@ public class PausingUpstreamResource implements QuarkusTestResourceLifecycleMana
             tamperedDigest = "sha256:" + sha256(claimed);
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             server.setExecutor(Executors.newCachedThreadPool());
+            server.createContext("/control/", exchange -> {
+                if (exchange.getRequestURI().getPath().endsWith("/hold")) {
+                    go = new CountDownLatch(1);
+                } else {
+                    go.countDown();
+                }
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+            });
             server.createContext("/v2/", exchange -> {
                 String path = exchange.getRequestURI().getPath();
                 byte[] body = path.endsWith(goodDigest) ? good
@@ -60,7 +70,6 @@ public class PausingUpstreamResource implements QuarkusTestResourceLifecycleMana
                 try (OutputStream out = exchange.getResponseBody()) {
                     out.write(body, 0, body.length / 2);
                     out.flush();
-                    halfSent.countDown();
                     go.await(60, TimeUnit.SECONDS);
                     out.write(body, body.length / 2, body.length - body.length / 2);
                 } catch (InterruptedException e) {
@@ -71,8 +80,11 @@ public class PausingUpstreamResource implements QuarkusTestResourceLifecycleMana
             });
             server.start();
             String host = "127.0.0.1:" + server.getAddress().getPort();
-            return UpstreamResource.seederConfig(dir.resolve("cache"), host,
-                    "http://127.0.0.1:" + RedisServer.freePort());
+            Map<String, String> config = new java.util.HashMap<>(UpstreamResource.seederConfig(
+                    dir.resolve("cache"), host, "http://127.0.0.1:" + RedisServer.freePort()));
+            // Held back longer than this, a pull resumes; tests release it well before.
+            config.put("rackswarm.seeder.upstream-stall-timeout", "10s");
+            return config;
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the stand-in upstream", e);
         }

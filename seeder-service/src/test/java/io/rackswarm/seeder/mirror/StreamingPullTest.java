@@ -14,8 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,7 +28,19 @@ class StreamingPullTest {
     @TestHTTPResource("/")
     URL base;
 
+    @org.eclipse.microprofile.config.inject.ConfigProperty(
+            name = "rackswarm.seeder.default-registry")
+    String upstream;
+
     private final HttpClient http = HttpClient.newHttpClient();
+
+    /** Tells the stand-in upstream to hold the second halves back ("hold") or send them. */
+    private void upstream(String what) throws Exception {
+        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://" + upstream
+                + "/control/" + what)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertThat(r.statusCode()).isEqualTo(204);
+    }
 
     private HttpResponse<InputStream> get(String digest) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(base + "v2/team/app/blobs/" + digest))
@@ -40,8 +50,7 @@ class StreamingPullTest {
     @Test
     void givenAColdPull_thenTheClientReceivesBytesBeforeTheUpstreamSentThemAll()
             throws Exception {
-        PausingUpstreamResource.halfSent = new CountDownLatch(1);
-        PausingUpstreamResource.go = new CountDownLatch(1);
+        upstream("hold");
         byte[] blob = PausingUpstreamResource.good;
         HttpResponse<InputStream> r = get(PausingUpstreamResource.goodDigest);
         assertThat(r.statusCode()).isEqualTo(200);
@@ -51,9 +60,8 @@ class StreamingPullTest {
         try (InputStream in = r.body()) {
             // The upstream holds the second half back until the client has the first.
             byte[] first = in.readNBytes(blob.length / 2);
-            assertThat(PausingUpstreamResource.go.getCount()).isEqualTo(1);
             assertThat(first).isEqualTo(java.util.Arrays.copyOf(blob, blob.length / 2));
-            PausingUpstreamResource.go.countDown();
+            upstream("go");
             byte[] rest = in.readAllBytes();
             assertThat(first.length + rest.length).isEqualTo(blob.length);
             assertThat(rest).isEqualTo(java.util.Arrays.copyOfRange(blob, blob.length / 2,
@@ -70,8 +78,7 @@ class StreamingPullTest {
     @Test
     void givenAColdPullThatFailsItsDigest_thenTheClientSeesAnErrorAndNothingIsCached()
             throws Exception {
-        PausingUpstreamResource.halfSent = new CountDownLatch(1);
-        PausingUpstreamResource.go = new CountDownLatch(1);
+        upstream("hold");
         HttpResponse<InputStream> r = get(PausingUpstreamResource.tamperedDigest);
         assertThat(r.statusCode()).isEqualTo(200);
         long promised = r.headers().firstValueAsLong("Content-Length").orElseThrow();
@@ -80,7 +87,7 @@ class StreamingPullTest {
         try (InputStream in = r.body()) {
             in.readNBytes(PausingUpstreamResource.SIZE / 2);
             received = PausingUpstreamResource.SIZE / 2;
-            PausingUpstreamResource.go.countDown();
+            upstream("go");
             byte[] buffer = new byte[65536];
             int n;
             while ((n = in.read(buffer)) > 0) {
