@@ -67,12 +67,11 @@ public final class RegistryClient {
     /** The manifest or index the reference names, checked against its digest. */
     public Manifest manifest(Reference ref) {
         String what = ref.toString();
-        HttpResponse<InputStream> r = send(ref.registry(), ref.repository(),
-                "/manifests/" + ref.manifestReference(), Manifest.ACCEPT,
-                HttpResponse.BodyHandlers.ofInputStream(), what);
+        UpstreamAnswer r = send(ref.registry(), ref.repository(),
+                "/manifests/" + ref.manifestReference(), Manifest.ACCEPT, what, 0);
         byte[] body = boundedManifest(r, what);
         Digest actual = new Digest("sha256", sha256(body));
-        Optional<String> claimed = r.headers().firstValue("Docker-Content-Digest");
+        Optional<String> claimed = r.header("Docker-Content-Digest");
         if (ref.digest() != null && !ref.digest().equals(actual)) {
             throw new UpstreamException(502, "upstream sent a manifest for " + what
                     + " that hashes to " + actual, null);
@@ -82,7 +81,7 @@ public final class RegistryClient {
             throw new UpstreamException(502, "upstream manifest for " + what + " hashes to "
                     + actual + " but is labelled " + claimed.get(), null);
         }
-        String type = r.headers().firstValue("Content-Type").orElse("").split(";")[0].trim();
+        String type = r.header("Content-Type").orElse("").split(";")[0].trim();
         return new Manifest(actual, type, body);
     }
 
@@ -90,9 +89,9 @@ public final class RegistryClient {
      * The manifest's bytes, at most {@link #MAX_MANIFEST_BYTES} as registries accept: a larger
      * one (by its Content-Length, or once that many bytes arrived) is refused with a 502.
      */
-    private static byte[] boundedManifest(HttpResponse<InputStream> r, String what) {
+    private static byte[] boundedManifest(UpstreamAnswer r, String what) {
         try (InputStream in = r.body()) {
-            long declared = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+            long declared = r.length().orElse(-1);
             if (declared > MAX_MANIFEST_BYTES) {
                 throw tooLarge(what, declared + " bytes");
             }
@@ -128,14 +127,13 @@ public final class RegistryClient {
     /** The blob from byte {@code from} on: a 206 when the upstream honours the range. */
     private ResumingBlob.Part blobFrom(String registry, Repository repository, Digest digest,
             long from, String what) throws IOException {
-        HttpResponse<InputStream> r = send(registry, repository, "/blobs/" + digest, "*/*",
-                HttpResponse.BodyHandlers.ofInputStream(), what, from);
-        long length = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+        UpstreamAnswer r = send(registry, repository, "/blobs/" + digest, "*/*", what, from);
+        long length = r.length().orElse(-1);
         InputStream body = new StallGuard(r.body(), length, settings.stallTimeout(), what);
-        if (r.statusCode() != 206) {
+        if (r.status() != 206) {
             return new ResumingBlob.Part(body, 0, length);
         }
-        String range = r.headers().firstValue("Content-Range").orElse("");
+        String range = r.header("Content-Range").orElse("");
         Matcher m = CONTENT_RANGE.matcher(range);
         if (!m.matches()) {
             body.close();
@@ -146,14 +144,9 @@ public final class RegistryClient {
                 m.group(2).equals("*") ? -1 : Long.parseLong(m.group(2)));
     }
 
-    private <T> HttpResponse<T> send(String registry, Repository repository, String path,
-            String accept, HttpResponse.BodyHandler<T> body, String what) {
-        return send(registry, repository, path, accept, body, what, 0);
-    }
-
     /** @param from the first byte wanted; above 0 it is asked for with a Range header */
-    private <T> HttpResponse<T> send(String registry, Repository repository, String path,
-            String accept, HttpResponse.BodyHandler<T> body, String what, long from) {
+    private UpstreamAnswer send(String registry, Repository repository, String path,
+            String accept, String what, long from) {
         URI uri = URI.create(scheme(registry) + "://" + apiHost(registry) + "/v2/" + repository
                 + path);
         String scopeKey = registry + "/" + repository;
@@ -161,21 +154,19 @@ public final class RegistryClient {
         UpstreamException last = null;
         for (int attempt = 1; attempt <= settings.attempts(); attempt++) {
             try {
-                HttpResponse<T> r = http.send(request(uri, accept, authorization(registry,
-                        scopeKey), from), body);
-                if (r.statusCode() == 401) {
-                    close(r);
-                    String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
+                UpstreamAnswer r = exchange(uri, accept, authorization(registry, scopeKey), from);
+                if (r.status() == 401) {
+                    r.close();
+                    String challenge = r.header("WWW-Authenticate").orElse("");
                     authenticate(registry, repository, scopeKey, challenge, what);
-                    r = http.send(request(uri, accept, authorization(registry, scopeKey), from),
-                            body);
+                    r = exchange(uri, accept, authorization(registry, scopeKey), from);
                 }
-                r = followRedirects(r, uri, accept, registry, scopeKey, body, what, from);
-                int status = r.statusCode();
+                r = followRedirects(r, uri, accept, registry, scopeKey, what, from);
+                int status = r.status();
                 if (status == 200 || (status == 206 && from > 0)) {
                     return r;
                 }
-                close(r);
+                r.close();
                 if (status == 404) {
                     throw new UpstreamException(404, what + " not found upstream", null);
                 }
@@ -211,14 +202,14 @@ public final class RegistryClient {
      * another host or port is followed without them (the redirect's URL carries its own
      * authorization), and one from HTTPS to plain HTTP is refused.
      */
-    private <T> HttpResponse<T> followRedirects(HttpResponse<T> first, URI registryUri,
-            String accept, String registry, String scopeKey, HttpResponse.BodyHandler<T> body,
-            String what, long from) throws IOException, InterruptedException {
-        HttpResponse<T> r = first;
+    private UpstreamAnswer followRedirects(UpstreamAnswer first, URI registryUri,
+            String accept, String registry, String scopeKey, String what, long from)
+            throws IOException {
+        UpstreamAnswer r = first;
         URI at = registryUri;
-        for (int hops = 0; isRedirect(r.statusCode()); hops++) {
-            Optional<String> location = r.headers().firstValue("Location");
-            close(r);
+        for (int hops = 0; isRedirect(r.status()); hops++) {
+            Optional<String> location = r.header("Location");
+            r.close();
             if (hops == MAX_REDIRECTS || location.isEmpty()) {
                 throw new UpstreamException(502, "upstream sent " + (location.isEmpty()
                         ? "a redirect without a Location" : "more than " + MAX_REDIRECTS
@@ -232,8 +223,8 @@ public final class RegistryClient {
             boolean registryItself = next.getScheme().equals(registryUri.getScheme())
                     && java.util.Objects.equals(next.getRawAuthority(),
                             registryUri.getRawAuthority());
-            r = http.send(request(next, accept, registryItself
-                    ? authorization(registry, scopeKey) : Optional.empty(), from), body);
+            r = exchange(next, accept, registryItself
+                    ? authorization(registry, scopeKey) : Optional.empty(), from);
             at = next;
         }
         return r;
@@ -243,15 +234,13 @@ public final class RegistryClient {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }
 
-    private HttpRequest request(URI uri, String accept, Optional<String> authorization,
-            long from) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(settings.requestTimeout())
-                .header("Accept", accept);
-        authorization.ifPresent(a -> b.header("Authorization", a));
-        if (from > 0) {
-            b.header("Range", "bytes=" + from + "-");
-        }
-        return b.GET().build();
+    private UpstreamAnswer exchange(URI uri, String accept, Optional<String> authorization,
+            long from) throws IOException {
+        // One socket timeout bounds the wait for the headers and every read of the body: the
+        // shorter of the request and stall timeouts.
+        Duration timeout = settings.requestTimeout().compareTo(settings.stallTimeout()) < 0
+                ? settings.requestTimeout() : settings.stallTimeout();
+        return UpstreamAnswer.get(uri, accept, authorization, from, timeout);
     }
 
     private Optional<String> authorization(String registry, String scopeKey) {
@@ -321,16 +310,6 @@ public final class RegistryClient {
     /** Docker Hub's API lives on registry-1.docker.io. */
     private static String apiHost(String registry) {
         return registry.equals(Reference.DOCKER_HUB) ? "registry-1.docker.io" : registry;
-    }
-
-    private static void close(HttpResponse<?> r) {
-        if (r.body() instanceof InputStream in) {
-            try {
-                in.close();
-            } catch (IOException ignored) {
-                // nothing more to read from a refused response
-            }
-        }
     }
 
     private static void sleep(Duration d) {
