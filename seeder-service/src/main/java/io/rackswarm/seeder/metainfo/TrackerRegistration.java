@@ -38,6 +38,19 @@ public class TrackerRegistration {
         return config.trackerUrl() + "/announce";
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** The registration's JSON body: the blob's digest and size. */
+    private static byte[] body(Metainfo metainfo) {
+        try {
+            return JSON.writeValueAsBytes(java.util.Map.of("digest",
+                    metainfo.digest().toString(), "size", metainfo.length()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a digest and a size always make JSON", e);
+        }
+    }
+
     /**
      * Registers one torrent, once.
      *
@@ -49,8 +62,7 @@ public class TrackerRegistration {
                 .timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + config.trackerAdminToken())
                 .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"digest\":\"" + metainfo.digest()
-                        + "\",\"size\":" + metainfo.length() + "}"))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body(metainfo)))
                 .build();
         try {
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
