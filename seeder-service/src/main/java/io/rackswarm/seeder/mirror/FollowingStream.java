@@ -9,9 +9,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A blob as it is pulled: bytes are read from the growing file as soon as they are written, so
- * the client receives them while the pull runs. The last byte is held back until the whole blob
- * has matched its digest; if it does not, or the pull fails, the read fails, the response is cut
+ * A blob (or a slice of it) as it is pulled: bytes are read from the growing file as soon as
+ * they are written, so the client receives them while the pull runs. The last byte asked for is
+ * held back until the whole blob has matched its digest; if it does not, or the pull fails, the read fails, the response is cut
  * off short of its Content-Length, and the client sees an error, never a short or wrong success.
  */
 final class FollowingStream extends InputStream {
@@ -21,13 +21,20 @@ final class FollowingStream extends InputStream {
 
     private final Filling pull;
     private final long length;
+    private final long end;
     private FileChannel channel;
     private long position;
 
-    /** @param length the blob's length, as the upstream announced it */
-    FollowingStream(Filling pull, long length) {
+    /**
+     * @param length the blob's length, as the upstream announced it
+     * @param from the first byte to read
+     * @param end the byte after the last one to read
+     */
+    FollowingStream(Filling pull, long length, long from, long end) {
         this.pull = pull;
         this.length = length;
+        this.position = from;
+        this.end = end;
     }
 
     @Override
@@ -51,7 +58,7 @@ final class FollowingStream extends InputStream {
         if (len == 0) {
             return 0;
         }
-        if (position >= length) {
+        if (position >= end) {
             return -1;
         }
         long limit = awaitReadable();
@@ -86,7 +93,7 @@ final class FollowingStream extends InputStream {
                     throw new IOException("the pull of " + pull.digest() + " failed at byte "
                             + position + ": " + failure());
                 }
-                long limit = ended ? length : Math.min(written, length - 1);
+                long limit = ended ? end : Math.min(written, end - 1);
                 if (limit > position) {
                     return limit;
                 }

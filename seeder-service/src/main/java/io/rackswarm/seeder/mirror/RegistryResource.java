@@ -83,16 +83,19 @@ public class RegistryResource {
                         + "/blobs/" + digest + (ns == null ? "" : "?ns=" + ns))).build();
             }
         }
-        if (body != null && rangeHeader == null && pullThrough.cached(digest).isEmpty()) {
-            // A cold pull streams: the client gets the bytes as they arrive from upstream.
+        if (pullThrough.cached(digest).isEmpty()) {
+            // A cold pull streams: the client gets the bytes as they arrive from upstream (a
+            // HEAD, as soon as upstream said how long the blob is).
             Optional<Filling> pull = pullThrough.pull(registry, repository, digest);
             long length = pull.isPresent() ? announcedLength(pull.get()) : -1;
             if (length >= 0) {
                 Filling following = pull.get();
-                // Written and flushed as the bytes arrive: an InputStream entity would sit in
-                // the response's buffer while the pull waits on upstream.
-                jakarta.ws.rs.core.StreamingOutput stream = out -> {
-                    try (FollowingStream in = new FollowingStream(following, length)) {
+                return blobResponse(digest, length, rangeHeader,
+                        (from, to) -> (jakarta.ws.rs.core.StreamingOutput) out -> {
+                    // Written and flushed as the bytes arrive: an InputStream entity would sit
+                    // in the response's buffer while the pull waits on upstream.
+                    try (FollowingStream in = new FollowingStream(following, length, from,
+                            to + 1)) {
                         byte[] buffer = new byte[256 * 1024];
                         int n;
                         while ((n = in.read(buffer)) > 0) {
@@ -100,12 +103,7 @@ public class RegistryResource {
                             out.flush();
                         }
                     }
-                };
-                return Response.ok(stream)
-                        .header("Docker-Content-Digest", digest.toString())
-                        .header("Accept-Ranges", "bytes")
-                        .header("Content-Length", length)
-                        .type("application/octet-stream").build();
+                }, body != null);
             }
             // The upstream does not say how long the blob is: it is served once cached.
         }
@@ -124,17 +122,32 @@ public class RegistryResource {
             // The file is sent after this method returns; it must not be evicted until then.
             body.addEndHandler(done -> lease.close());
         }
+        // Sent by the HTTP layer straight from the file (sendfile where it can).
+        return blobResponse(digest, size, rangeHeader,
+                (from, to) -> new PathPart(path, from, to - from + 1), body != null);
+    }
+
+    /** The body of bytes {@code from..to} (inclusive) of a blob. */
+    @FunctionalInterface
+    private interface Slice {
+        Object of(long from, long to);
+    }
+
+    /**
+     * A blob's answer: the whole blob, or the range asked for (206), or 416 when the range lies
+     * outside it; with a body only when {@code withBody} (GET, not HEAD).
+     */
+    private static Response blobResponse(Digest digest, long size, String rangeHeader,
+            Slice slice, boolean withBody) {
         ByteRange range;
         try {
             range = ByteRange.parse(rangeHeader, size).orElse(null);
         } catch (ByteRange.NotSatisfiable e) {
-            lease.close();
             return Response.status(416).header("Content-Range", "bytes */" + size).build();
         }
         long from = range == null ? 0 : range.first();
         long to = range == null ? size - 1 : range.last();
-        int status = range == null ? 200 : 206;
-        Response.ResponseBuilder r = Response.status(status)
+        Response.ResponseBuilder r = Response.status(range == null ? 200 : 206)
                 .header("Docker-Content-Digest", digest.toString())
                 .header("Accept-Ranges", "bytes")
                 .header("Content-Length", to - from + 1)
@@ -142,9 +155,8 @@ public class RegistryResource {
         if (range != null) {
             r.header("Content-Range", range.contentRange(size));
         }
-        if (body != null) {
-            // Sent by the HTTP layer straight from the file (sendfile where it can).
-            r.entity(new PathPart(path, from, to - from + 1));
+        if (withBody && to >= from) {
+            r.entity(slice.of(from, to));
         }
         return r.build();
     }

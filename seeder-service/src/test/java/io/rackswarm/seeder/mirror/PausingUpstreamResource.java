@@ -32,6 +32,9 @@ public class PausingUpstreamResource implements QuarkusTestResourceLifecycleMana
     static byte[] good;
     static String goodDigest;
     static String tamperedDigest;
+    /** A third good blob, for HEAD and Range requests during a pull. */
+    static byte[] other;
+    static String otherDigest;
     private static volatile CountDownLatch go = new CountDownLatch(1);
     private static HttpServer server;
     private static Path dir;
@@ -43,6 +46,9 @@ public class PausingUpstreamResource implements QuarkusTestResourceLifecycleMana
             good = new byte[SIZE];
             new Random(11).nextBytes(good);
             goodDigest = "sha256:" + sha256(good);
+            other = new byte[SIZE];
+            new Random(13).nextBytes(other);
+            otherDigest = "sha256:" + sha256(other);
             byte[] claimed = new byte[SIZE];
             new Random(12).nextBytes(claimed);
             tamperedDigest = "sha256:" + sha256(claimed);
@@ -60,6 +66,7 @@ public class PausingUpstreamResource implements QuarkusTestResourceLifecycleMana
             server.createContext("/v2/", exchange -> {
                 String path = exchange.getRequestURI().getPath();
                 byte[] body = path.endsWith(goodDigest) ? good
+                        : path.endsWith(otherDigest) ? other
                         : path.endsWith(tamperedDigest) ? tampered(claimed) : null;
                 if (body == null) {
                     exchange.sendResponseHeaders(404, -1);

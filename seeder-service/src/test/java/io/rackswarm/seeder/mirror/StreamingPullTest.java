@@ -76,6 +76,38 @@ class StreamingPullTest {
     }
 
     @Test
+    void givenAHeadAndARangeDuringAColdPull_thenNeitherWaitsForTheWholeBlob() throws Exception {
+        upstream("hold");
+        String digest = PausingUpstreamResource.otherDigest;
+        byte[] blob = PausingUpstreamResource.other;
+        // A HEAD is answered once the upstream said how long the blob is.
+        HttpResponse<Void> head = http.send(HttpRequest.newBuilder(URI.create(base
+                + "v2/team/app/blobs/" + digest)).method("HEAD", HttpRequest.BodyPublishers
+                .noBody()).timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValueAsLong("Content-Length")).hasValue(blob.length);
+        // A range within the half already pulled streams at once, all but its last byte,
+        // which waits for the whole blob's digest.
+        HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(base
+                + "v2/team/app/blobs/" + digest)).header("Range", "bytes=1000-1999")
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(r.statusCode()).isEqualTo(206);
+        assertThat(r.headers().firstValue("Content-Range"))
+                .hasValue("bytes 1000-1999/" + blob.length);
+        try (InputStream in = r.body()) {
+            byte[] first = in.readNBytes(999);
+            upstream("go");
+            byte[] last = in.readAllBytes();
+            assertThat(last).hasSize(1);
+            byte[] slice = new byte[1000];
+            System.arraycopy(first, 0, slice, 0, 999);
+            slice[999] = last[0];
+            assertThat(slice).isEqualTo(java.util.Arrays.copyOfRange(blob, 1000, 2000));
+        }
+    }
+
+    @Test
     void givenAColdPullThatFailsItsDigest_thenTheClientSeesAnErrorAndNothingIsCached()
             throws Exception {
         upstream("hold");

@@ -410,6 +410,16 @@ class RegistryClientTest {
                 java.security.MessageDigest.getInstance("SHA-256").digest(bytes)));
     }
 
+    /** Pulls {@code blob} from a stand-in upstream into a fresh cache; the cached file. */
+    private static Path pullThrough(com.sun.net.httpserver.HttpServer upstream, byte[] blob,
+            String cacheName) throws Exception {
+        String host = "127.0.0.1:" + upstream.getAddress().getPort();
+        RegistryClient c = client(Credentials.none(), host);
+        BlobCache cache = BlobCache.open(dir.resolve(cacheName), 10_000_000);
+        return cache.fetch(sha256(blob), -1, digest -> c.blob(host,
+                new io.rackswarm.core.oci.Repository("team/app"), digest), n -> { });
+    }
+
     @Test
     void givenAnUpstreamThatDropsTheConnectionMidBlob_thenTheRestIsAskedForByRange()
             throws Exception {
@@ -418,12 +428,7 @@ class RegistryClientTest {
         List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
         com.sun.net.httpserver.HttpServer upstream = dropping(blob, 1_000_000, 2, true, asked);
         try {
-            String host = "127.0.0.1:" + upstream.getAddress().getPort();
-            RegistryClient c = client(Credentials.none(), host);
-            BlobCache cache = BlobCache.open(dir.resolve("resume-cache"), 10_000_000);
-            Digest d = sha256(blob);
-            Path cached = cache.fetch(d, -1, digest -> c.blob(host,
-                    new io.rackswarm.core.oci.Repository("team/app"), digest), n -> { });
+            Path cached = pullThrough(upstream, blob, "resume-cache");
             assertThat(Files.readAllBytes(cached)).isEqualTo(blob);
             // Two drops, two resumes, each from where the last one stopped (what the client
             // had received: bytes in flight when the connection dropped may be lost).
@@ -445,12 +450,7 @@ class RegistryClientTest {
         List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
         com.sun.net.httpserver.HttpServer upstream = dropping(blob, 700_000, 1, false, asked);
         try {
-            String host = "127.0.0.1:" + upstream.getAddress().getPort();
-            RegistryClient c = client(Credentials.none(), host);
-            BlobCache cache = BlobCache.open(dir.resolve("reread-cache"), 10_000_000);
-            Digest d = sha256(blob);
-            Path cached = cache.fetch(d, -1, digest -> c.blob(host,
-                    new io.rackswarm.core.oci.Repository("team/app"), digest), n -> { });
+            Path cached = pullThrough(upstream, blob, "reread-cache");
             assertThat(Files.readAllBytes(cached)).isEqualTo(blob);
             assertThat(asked).hasSize(1).allMatch(r -> r.matches("bytes=\\d+-"));
         } finally {
