@@ -190,6 +190,57 @@ class ChartTest {
         }
     }
 
+    /**
+     * The container quarkus-kubernetes generates for a service from its own configuration
+     * ({@code <module>/target/kubernetes/kubernetes.yml}, written when the module is packaged).
+     */
+    private static Container generated(String module) throws IOException {
+        Path file = Path.of("..", module, "target", "kubernetes", "kubernetes.yml");
+        assertThat(file).as("quarkus-kubernetes's manifest of " + module
+                + ": package the services first (mvn verify builds them before this module)")
+                .exists();
+        List<HasMetadata> objects = new ArrayList<>();
+        for (String doc : Files.readString(file).split("(?m)^---\\s*$")) {
+            if (!doc.isBlank() && Serialization.unmarshal(doc) instanceof HasMetadata m) {
+                objects.add(m);
+            }
+        }
+        return container(objects.stream().filter(Deployment.class::isInstance)
+                .map(Deployment.class::cast).findFirst().orElseThrow(() -> new AssertionError(
+                        "no Deployment in " + file)).getSpec().getTemplate().getSpec());
+    }
+
+    @Test
+    void givenWhatQuarkusGeneratesForEachService_thenTheChartUsesTheSamePortAndProbes()
+            throws IOException {
+        List<HasMetadata> objects = render(Map.of());
+        Map<String, Container> chart = Map.of(
+                "tracker-service", container(one(objects, Deployment.class,
+                        "rs-rackswarm-tracker").getSpec().getTemplate().getSpec()),
+                "seeder-service", container(one(objects, StatefulSet.class,
+                        "rs-rackswarm-seeder").getSpec().getTemplate().getSpec()),
+                "agent", container(one(objects, DaemonSet.class, "rs-rackswarm-agent")
+                        .getSpec().getTemplate().getSpec()));
+        for (Map.Entry<String, Container> service : chart.entrySet()) {
+            Container ours = service.getValue();
+            Container theirs = generated(service.getKey());
+            String what = service.getKey();
+            // The port the service listens on by its own configuration is the chart's.
+            Integer port = theirs.getPorts().stream().filter(p -> p.getName().equals("http"))
+                    .findFirst().orElseThrow().getContainerPort();
+            assertThat(ours.getPorts()).as(what).anyMatch(p -> p.getName().equals("http")
+                    && p.getContainerPort().equals(port));
+            assertThat(env(ours).get("PORT").getValue()).as(what).isEqualTo(port.toString());
+            // Each probe asks the endpoint the service's health extension serves for it.
+            assertThat(ours.getStartupProbe().getHttpGet().getPath()).as(what)
+                    .isEqualTo(theirs.getStartupProbe().getHttpGet().getPath());
+            assertThat(ours.getLivenessProbe().getHttpGet().getPath()).as(what)
+                    .isEqualTo(theirs.getLivenessProbe().getHttpGet().getPath());
+            assertThat(ours.getReadinessProbe().getHttpGet().getPath()).as(what)
+                    .isEqualTo(theirs.getReadinessProbe().getHttpGet().getPath());
+        }
+    }
+
     @Test
     void givenDefaults_thenEveryVariableNamesAKeyTheServiceReads() throws IOException {
         List<HasMetadata> objects = render(Map.of());
