@@ -1,9 +1,9 @@
 package io.rackswarm.agent.fetch;
 
+import io.rackswarm.core.cache.MonitorWait;
 import io.rackswarm.core.oci.Digest;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One blob on its way into the node's cache, readable while it arrives. The file grows at
@@ -88,14 +88,7 @@ public final class Download {
      * @return the size, or -1 if it ended without one
      */
     public synchronized long awaitSize(long timeoutMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (size < 0 && !done.isDone()) {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left <= 0) {
-                break;
-            }
-            wait(left);
-        }
+        MonitorWait.until(this, () -> size >= 0 || done.isDone(), timeoutMillis);
         return size;
     }
 
@@ -107,14 +100,7 @@ public final class Download {
      */
     public synchronized long awaitBeyond(long position, long timeoutMillis)
             throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (available <= position && !done.isDone()) {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left <= 0) {
-                break;
-            }
-            wait(left);
-        }
+        MonitorWait.until(this, () -> available > position || done.isDone(), timeoutMillis);
         return available;
     }
 

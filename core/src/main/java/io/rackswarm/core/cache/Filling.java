@@ -3,7 +3,6 @@ package io.rackswarm.core.cache;
 import io.rackswarm.core.oci.Digest;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A blob on its way into the cache, readable while it arrives: {@link #part()} grows, and its
@@ -45,10 +44,6 @@ public final class Filling {
         return lengthSettled;
     }
 
-    public synchronized long received() {
-        return received;
-    }
-
     void started(Path file, long declaredLength) {
         part = file;
         synchronized (this) {
@@ -83,14 +78,7 @@ public final class Filling {
      * @return the length, or -1 when the source does not say or the download ended first
      */
     public synchronized long awaitLength(long timeoutMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (!lengthSettled && !done.isDone()) {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left <= 0) {
-                break;
-            }
-            wait(left);
-        }
+        MonitorWait.until(this, () -> lengthSettled || done.isDone(), timeoutMillis);
         return length;
     }
 
@@ -102,14 +90,7 @@ public final class Filling {
      */
     public synchronized long awaitBeyond(long position, long timeoutMillis)
             throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (received <= position && !done.isDone()) {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left <= 0) {
-                break;
-            }
-            wait(left);
-        }
+        MonitorWait.until(this, () -> received > position || done.isDone(), timeoutMillis);
         return received;
     }
 }

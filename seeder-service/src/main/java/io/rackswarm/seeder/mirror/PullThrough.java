@@ -55,6 +55,8 @@ public class PullThrough {
     /** Torrents of pulled blobs, built from the bytes as they arrived. */
     private final Map<Digest, Metainfo> hashed = new ConcurrentHashMap<>();
     private final java.util.concurrent.ThreadPoolExecutor pulls;
+    /** Pulls under way whose end is watched (logged, seeded): by the request that found them. */
+    private final java.util.Set<Filling> watched = ConcurrentHashMap.newKeySet();
 
     public PullThrough(BlobCache cache, RegistryClient upstream, SeedingSession seeding,
             TrackerRegistration tracker, Registrations registrations, MeterRegistry metrics,
@@ -161,8 +163,14 @@ public class PullThrough {
             return blob(registry, repository, digest);
         }
         Path path = await(pull.get());
-        publish(digest, path);
+        landed(digest, path);
         return path;
+    }
+
+    /** A pulled blob, verified as it arrived, is seeded (once, whoever asks first). */
+    private void landed(Digest digest, Path path) {
+        fetchedHere.add(digest);
+        publish(digest, path);
     }
 
     /**
@@ -193,7 +201,11 @@ public class PullThrough {
                 }, pulls);
         pull.ifPresent(p -> {
             misses.increment();
+            if (!watched.add(p)) {
+                return; // joined a pull whose end is already watched
+            }
             p.done().whenComplete((path, failed) -> {
+                watched.remove(p);
                 if (failed != null) {
                     hashing.remove(digest);
                     Throwable cause = failed instanceof java.util.concurrent.CompletionException
@@ -202,9 +214,8 @@ public class PullThrough {
                             io.rackswarm.seeder.upstream.UpstreamException.describe(cause));
                     return;
                 }
-                fetchedHere.add(digest);
                 try {
-                    publish(digest, path);
+                    landed(digest, path);
                 } catch (RuntimeException e) {
                     LOG.warnf("could not seed %s: %s", digest, e.getMessage());
                 }

@@ -75,7 +75,8 @@ public class RegistryResource {
         Repository repository = new Repository(name);
         Digest digest = Digest.parse(digestText);
         String registry = upstreams.resolve(ns);
-        if (pullThrough.cached(digest).isEmpty()) {
+        boolean cold = pullThrough.cached(digest).isEmpty();
+        if (cold) {
             Optional<URI> owner = ownership.ownerElsewhere(digest);
             if (owner.isPresent()) {
                 // 307 keeps the method (HEAD stays HEAD); registry clients follow it.
@@ -83,7 +84,7 @@ public class RegistryResource {
                         + "/blobs/" + digest + (ns == null ? "" : "?ns=" + ns))).build();
             }
         }
-        if (pullThrough.cached(digest).isEmpty()) {
+        if (cold) {
             // A cold pull streams: the client gets the bytes as they arrive from upstream (a
             // HEAD, as soon as upstream said how long the blob is).
             Optional<Filling> pull = pullThrough.pull(registry, repository, digest);

@@ -74,11 +74,6 @@ final class ResumingBlob extends InputStream implements io.rackswarm.core.cache.
         return total;
     }
 
-    /** Times the download was taken up again after a failure. */
-    int resumes() {
-        return resumes;
-    }
-
     @Override
     public int read() throws IOException {
         byte[] one = new byte[1];
