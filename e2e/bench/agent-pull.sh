@@ -45,7 +45,7 @@ LD_PRELOAD="$java_home/lib/libjsig.so" RACKSWARM_AGENT_CACHE_DIR="$work/agent-ca
   RACKSWARM_AGENT_NODE_SECRET=$NODE_SECRET RACKSWARM_AGENT_TOPOLOGY_SOURCE=config \
   RACKSWARM_AGENT_TOPOLOGY_ZONE=z1 RACKSWARM_AGENT_TOPOLOGY_RACK=r1 \
   RACKSWARM_AGENT_PEER_PORT=$APEER QUARKUS_HTTP_HOST=127.0.0.1 PORT=$AGENT \
-  java @k8s/agent/jvm.options -jar agent/target/quarkus-app/quarkus-run.jar \
+  java @agent/src/main/jib/etc/rackswarm/jvm.options -jar agent/target/quarkus-app/quarkus-run.jar \
   > "$work/agent.log" 2>&1 &
 agent_pid=$!
 pids+=($agent_pid)
@@ -137,7 +137,7 @@ echo "  agent threads by CPU since start (s): $(for t in /proc/$agent_pid/task/*
     n=split($0, f, " "); printf "%s=%.1f\n", name, (f[12] + f[13]) / hz}' "$t/stat"
 done | sort -t= -k2 -rn | head -12 | tr '\n' ' ')"
 echo "  agent RSS: $rss_before MiB before, peak $(cat "$work/rss") during the cold pull"
-echo "  agent JVM: $(grep -v '^#' k8s/agent/jvm.options | tr '\n' ' ')"
+echo "  agent JVM: $(grep -v '^#' agent/src/main/jib/etc/rackswarm/jvm.options | tr '\n' ' ')"
 
 # A small image: a first pull through the agent against the same requests to the seeder.
 echo "small image (manifest, config, 1 MiB layer), first pull, $ROUNDS rounds:"

@@ -82,6 +82,6 @@ YML
   RACKSWARM_TRACKER_ORIGIN_SECRETS=$4 RACKSWARM_TRACKER_NODE_SECRETS=$5 \
     RACKSWARM_TRACKER_ADMIN_TOKEN=$6 \
     QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$2" QUARKUS_HTTP_HOST=127.0.0.1 PORT=$3 \
-    java @k8s/tracker/jvm.options -jar tracker-service/target/quarkus-app/quarkus-run.jar \
+    java @tracker-service/src/main/jib/etc/rackswarm/jvm.options -jar tracker-service/target/quarkus-app/quarkus-run.jar \
     > "$work/tracker.log" 2>&1 & pids+=($!)
 }

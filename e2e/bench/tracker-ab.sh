@@ -14,7 +14,7 @@
 #     (default k8s/redis/rackswarm-redis.conf; "none" for Redis's defaults), so that the same
 #     build can be compared with itself on two Redis settings
 #   BASE_JAVA_OPTS, NEW_JAVA_OPTS: JVM options of each build's tracker (default
-#     @k8s/tracker/jvm.options, as deployed), so that the same build can be compared with itself
+#     @tracker-service/src/main/jib/etc/rackswarm/jvm.options, as deployed), so that the same build can be compared with itself
 #     on two JVM settings
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,8 +25,8 @@ DURATION=${DURATION:-15s}
 WARMUP=${WARMUP:-20s}
 SWARMS=${SWARMS:-1000}
 CONNECTIONS=${CONNECTIONS:-64}
-declare -A java_opts=([base]=${BASE_JAVA_OPTS-@k8s/tracker/jvm.options}
-  [new]=${NEW_JAVA_OPTS-@k8s/tracker/jvm.options})
+declare -A java_opts=([base]=${BASE_JAVA_OPTS-@tracker-service/src/main/jib/etc/rackswarm/jvm.options}
+  [new]=${NEW_JAVA_OPTS-@tracker-service/src/main/jib/etc/rackswarm/jvm.options})
 declare -A redis_conf=([base]=${BASE_REDIS_CONF:-k8s/redis/rackswarm-redis.conf}
   [new]=${NEW_REDIS_CONF:-k8s/redis/rackswarm-redis.conf})
 for conf in "${redis_conf[@]}"; do

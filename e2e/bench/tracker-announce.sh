@@ -63,7 +63,7 @@ RACKSWARM_TRACKER_ORIGIN_SECRETS=$ORIGIN_SECRET RACKSWARM_TRACKER_NODE_SECRETS=$
   RACKSWARM_TRACKER_ADMIN_TOKEN=$ADMIN \
   RACKSWARM_TRACKER_PEER_TTL=${PEER_TTL:-30m} QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$REDIS_PORT" \
   QUARKUS_HTTP_HOST=127.0.0.1 \
-  PORT=$TRACKER_PORT java @k8s/tracker/jvm.options -jar tracker-service/target/quarkus-app/quarkus-run.jar \
+  PORT=$TRACKER_PORT java @tracker-service/src/main/jib/etc/rackswarm/jvm.options -jar tracker-service/target/quarkus-app/quarkus-run.jar \
   > "$work/tracker.log" 2>&1 &
 pids+=($!)
 
@@ -83,9 +83,9 @@ wait_http "http://127.0.0.1:$TRACKER_PORT/q/health/ready" "$work/tracker.log"
 libs=$(ls tracker-service/target/quarkus-app/lib/main/*.jar | tr '\n' ':')
 javac -nowarn -d "$work/floor" -cp "$libs" e2e/bench/floor/FloorTracker.java
 redis-cli -p "$REDIS_PORT" < "$work/floor-registrations.txt" > /dev/null
-java @k8s/tracker/jvm.options -cp "$work/floor:$libs" FloorTracker http "$FLOOR_HTTP_PORT" > "$work/floor-http.log" 2>&1 &
+java @tracker-service/src/main/jib/etc/rackswarm/jvm.options -cp "$work/floor:$libs" FloorTracker http "$FLOOR_HTTP_PORT" > "$work/floor-http.log" 2>&1 &
 pids+=($!)
-java @k8s/tracker/jvm.options -cp "$work/floor:$libs" FloorTracker script "$FLOOR_SCRIPT_PORT" "$REDIS_PORT" \
+java @tracker-service/src/main/jib/etc/rackswarm/jvm.options -cp "$work/floor:$libs" FloorTracker script "$FLOOR_SCRIPT_PORT" "$REDIS_PORT" \
   e2e/bench/minimal-announce.lua > "$work/floor-script.log" 2>&1 &
 pids+=($!)
 for log in floor-http floor-script; do

@@ -26,8 +26,10 @@ def java_home():
     return os.path.dirname(os.path.dirname(java))
 
 
-def jvm_options(name):
-    return "@" + os.path.join(ROOT, "k8s", name, "jvm.options")
+def jvm_options(module):
+    """The JVM options the module's image starts with (src/main/jib/etc/rackswarm/jvm.options)."""
+    return "@" + os.path.join(ROOT, module, "src", "main", "jib", "etc", "rackswarm",
+                              "jvm.options")
 
 
 class Cluster:
@@ -87,7 +89,7 @@ class Cluster:
             "--appendonly", "no", "--dir", state])
         for i, port in enumerate(self.tracker_ports):
             self.procs.start("%s-tracker-%d" % (run, i), svc, [
-                "java", jvm_options("tracker"), "-Xmx256m", "-jar", jar("tracker-service")], {
+                "java", jvm_options("tracker-service"), "-Xmx256m", "-jar", jar("tracker-service")], {
                 "RACKSWARM_TRACKER_ORIGIN_SECRETS": ORIGIN_SECRET,
                 "RACKSWARM_TRACKER_NODE_SECRETS": NODE_SECRET,
                 # As the chart sets it: only rackswarm's clients announce, at the interval.
@@ -100,7 +102,7 @@ class Cluster:
                 **self.overrides.get("tracker", {})})
         for i, name in enumerate(SEEDERS):
             self.procs.start("%s-%s" % (run, name), svc, [
-                "java", "-Xmx512m", "-jar", jar("seeder-service")], {
+                "java", jvm_options("seeder-service"), "-Xmx512m", "-jar", jar("seeder-service")], {
                 "LD_PRELOAD": self.libjsig,
                 "RACKSWARM_SEEDER_CACHE_DIR": os.path.join(state, name),
                 "RACKSWARM_SEEDER_DEFAULT_REGISTRY": self.registry,

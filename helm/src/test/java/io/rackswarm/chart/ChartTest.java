@@ -238,7 +238,18 @@ class ChartTest {
                     .isEqualTo(theirs.getLivenessProbe().getHttpGet().getPath());
             assertThat(ours.getReadinessProbe().getHttpGet().getPath()).as(what)
                     .isEqualTo(theirs.getReadinessProbe().getHttpGet().getPath());
+            // The image is the one Jib builds for the service: same group and name (the
+            // registry and tag are set per build and per release).
+            assertThat(groupAndName(ours.getImage())).as(what)
+                    .isEqualTo(groupAndName(theirs.getImage()));
         }
+    }
+
+    /** "rackswarm/rackswarm-tracker" of "ghcr.io/rackswarm/rackswarm-tracker:0.1.0". */
+    private static String groupAndName(String image) {
+        String repository = image.substring(0, image.lastIndexOf(':'));
+        String[] parts = repository.split("/");
+        return parts[parts.length - 2] + "/" + parts[parts.length - 1];
     }
 
     @Test

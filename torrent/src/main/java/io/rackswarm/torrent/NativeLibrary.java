@@ -32,6 +32,7 @@ public final class NativeLibrary {
         if (prepared) {
             return;
         }
+        requireSignalChaining(Path.of("/proc/self/maps"));
         try (InputStream in = NativeLibrary.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("libtorrent4j-linux (" + RESOURCE
@@ -44,6 +45,34 @@ public final class NativeLibrary {
             prepared = true;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot extract libtorrent4j's native library", e);
+        }
+    }
+
+    /**
+     * Refuses to start libtorrent in a JVM without libjsig. libtorrent installs its own signal
+     * handlers; without libjsig's chaining they replace the JVM's, and the JVM dies at a later
+     * garbage collection, minutes after the real mistake. A native image has no such handlers
+     * to lose, and a system without {@code /proc} cannot be checked.
+     *
+     * @param maps the process's memory map ({@code /proc/self/maps})
+     */
+    static void requireSignalChaining(Path maps) {
+        if (System.getProperty("org.graalvm.nativeimage.imagecode") != null
+                || !Files.isReadable(maps)) {
+            return;
+        }
+        String mapped;
+        try {
+            mapped = Files.readString(maps);
+        } catch (IOException e) {
+            return;
+        }
+        if (!mapped.contains("/libjsig.so")) {
+            throw new IllegalStateException("libjsig.so is not preloaded: start this JVM with "
+                    + "LD_PRELOAD=" + Path.of(System.getProperty("java.home"), "lib", "libjsig.so")
+                    + " (the images set it; the Helm chart's value libjsigPath). Without it "
+                    + "libtorrent's signal handlers replace the JVM's and the JVM dies at a "
+                    + "later garbage collection.");
         }
     }
 }

@@ -30,7 +30,7 @@ public final class Cli {
               status    what the agent on this node caches and fetches
               pull      fetch IMAGE's blobs through the agent into the node's cache
               cleanup   remove the hosts.toml files and CRI-O drop-in the agent wrote
-            environment: RACKSWARM_AGENT_URL (default http://127.0.0.1:5080),
+            environment: RACKSWARM_AGENT_URL (default http://127.0.0.1:$PORT, PORT 5080),
               RACKSWARM_AGENT_RUNTIME_CONTAINERD_CERTS_DIR, RACKSWARM_AGENT_RUNTIME_CRIO_REGISTRIES_DIR
             """;
     private static final String ACCEPT = String.join(", ",
@@ -53,7 +53,10 @@ public final class Cli {
     /** Runs one command; returns the process's exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Map<String, String> env = System.getenv();
-        Cli cli = new Cli(out, env.getOrDefault("RACKSWARM_AGENT_URL", "http://127.0.0.1:5080"));
+        // The agent listens on PORT (5080 unless set), and the CLI runs beside it: in its
+        // container (kubectl exec, the chart's preStop hook) with the same environment.
+        Cli cli = new Cli(out, env.getOrDefault("RACKSWARM_AGENT_URL",
+                "http://127.0.0.1:" + env.getOrDefault("PORT", "5080")));
         try {
             return switch (args[0]) {
                 case "status" -> cli.status();
@@ -77,7 +80,9 @@ public final class Cli {
             err.print(USAGE);
             return 2;
         } catch (IOException | RuntimeException e) {
-            err.println("rackswarm-agent: " + e.getMessage());
+            // A refused connection has no message of its own: name its kind and the agent.
+            err.println("rackswarm-agent: " + (e.getMessage() != null ? e.getMessage()
+                    : e.getClass().getSimpleName() + " talking to " + cli.agent));
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
