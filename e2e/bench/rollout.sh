@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The rollout benchmark: one image to N hosts (racks of 4) through rackswarm, through rackswarm
-# with one representative per rack, through BitTorrent with the tracker's topology policy off,
+# with one representative per rack and a chain inside each rack (handout policy
+# topology-chain; rackswarm-r1, one representative and a mesh, can be named in SYSTEMS), through
+# BitTorrent with the tracker's topology policy off,
 # and straight from the seeders over HTTP; each system on a fresh cluster in the same datacenter.
 # Prints one table (p50/p99/max completion, ratio to the lower bound, bytes into the busiest
 # rack, upstream bytes, CPU idle) and writes the plots BENCHMARKS.md shows.
@@ -14,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 HOSTS=${HOSTS:-"4 8 16 24"}
 SIZE_MB=${SIZE_MB:-256}
-SYSTEMS=${SYSTEMS:-rackswarm,rackswarm-r1,bt-random,http}
+SYSTEMS=${SYSTEMS:-rackswarm,rackswarm-chain,bt-random,http}
 OUT=${OUT:-docs/bench/rollout}
 mkdir -p "$OUT"
 rm -f "$OUT/results.json" "$OUT/results.md"

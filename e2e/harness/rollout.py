@@ -17,6 +17,8 @@ SYSTEMS = {
     # name: (tracker handout policy, representatives per rack, hosts pull through their agent)
     "rackswarm": ("topology", 2, True),
     "rackswarm-r1": ("topology", 1, True),
+    # One representative per rack, and each agent told only of its two rack neighbours.
+    "rackswarm-chain": ("topology-chain", 1, True),
     "bt-random": ("random", 2, True),
     "http": ("topology", 2, False),
 }

@@ -19,10 +19,11 @@ public interface HandoutPolicy {
     /** The policy configured by name: {@code topology} (default) or {@code random}. */
     static HandoutPolicy named(String name, HandoutSettings settings) {
         return switch (name) {
-            case "topology" -> new TopologyAwarePolicy(settings);
+            case "topology" -> new TopologyAwarePolicy(settings, false);
+            case "topology-chain" -> new TopologyAwarePolicy(settings, true);
             case "random" -> new RandomPolicy();
-            default -> throw new IllegalArgumentException(
-                    "unknown handout policy '" + name + "' (expected topology or random)");
+            default -> throw new IllegalArgumentException("unknown handout policy '" + name
+                    + "' (expected topology, topology-chain or random)");
         };
     }
 }

@@ -29,9 +29,20 @@ import java.util.random.RandomGenerator;
 public final class TopologyAwarePolicy implements HandoutPolicy {
 
     private final HandoutSettings settings;
+    private final boolean chain;
 
     public TopologyAwarePolicy(HandoutSettings settings) {
+        this(settings, false);
+    }
+
+    /**
+     * @param chain whether each agent is told only of its two neighbours in its rack (its live
+     *     rack mates in order of seniority), so that the rack's copy passes along a chain, every
+     *     host link carrying it once, instead of through a mesh
+     */
+    public TopologyAwarePolicy(HandoutSettings settings, boolean chain) {
         this.settings = settings;
+        this.chain = chain;
     }
 
     @Override
@@ -71,7 +82,8 @@ public final class TopologyAwarePolicy implements HandoutPolicy {
                     rackMates.add(p);
                 }
             }
-            add(out, taken, rackMates, Link.RACK, view, random);
+            add(out, taken, chain ? neighbours(rackMates, self, nowMillis) : rackMates,
+                    Link.RACK, view, random);
         }
         if (self.isSeed()) {
             // A seed has nothing to gain from other seeds; it only needs peers to upload to.
@@ -80,6 +92,27 @@ public final class TopologyAwarePolicy implements HandoutPolicy {
         List<HandedPeer> chosen = out.subList(0, Math.min(numwant, out.size()));
         boolean starving = !self.isSeed() && numwant > 0 && noneHoldsData(chosen, view);
         return new Handout(role, chosen, starving);
+    }
+
+    /** Self's neighbours among its live rack mates ordered by seniority (self included). */
+    private List<PeerState> neighbours(List<PeerState> rackMates, PeerState self,
+            long nowMillis) {
+        List<PeerState> live = new ArrayList<>(rackMates.size());
+        for (PeerState p : rackMates) {
+            if (p == self || Representatives.live(p, settings, nowMillis)) {
+                live.add(p);
+            }
+        }
+        live.sort(PeerState.BY_SENIORITY);
+        int at = live.indexOf(self);
+        List<PeerState> out = new ArrayList<>(2);
+        if (at > 0) {
+            out.add(live.get(at - 1));
+        }
+        if (at >= 0 && at + 1 < live.size()) {
+            out.add(live.get(at + 1));
+        }
+        return out;
     }
 
     private static boolean noneHoldsData(List<HandedPeer> peers, SwarmView view) {

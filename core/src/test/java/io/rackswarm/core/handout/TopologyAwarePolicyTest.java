@@ -48,6 +48,26 @@ class TopologyAwarePolicyTest {
     }
 
     @Test
+    void givenTheChainVariant_thenEachMemberIsToldOfItsTwoNeighboursInOrderOfSeniority() {
+        HandoutPolicy chain = HandoutPolicy.named("topology-chain",
+                new HandoutSettings(1, HandoutSettings.DEFAULT.staleAfter(),
+                        HandoutSettings.DEFAULT.stallAfter()));
+        // Rack a by seniority: a1, a2, a3, a4; a1 alone represents it.
+        Handout middle = chain.handout(new SwarmView(a3, swarm, List.of(o1), SIZE), 50, NOW,
+                new Random(7));
+        Handout tail = chain.handout(new SwarmView(a4, swarm, List.of(o1), SIZE), 50, NOW,
+                new Random(7));
+        Handout head = chain.handout(new SwarmView(a1, swarm, List.of(o1), SIZE), 50, NOW,
+                new Random(7));
+
+        assertThat(keys(middle)).containsExactlyInAnyOrder("a2", "a4");
+        assertThat(keys(tail)).containsExactly("a3");
+        assertThat(head.role()).isEqualTo(Role.RACK_REPRESENTATIVE);
+        assertThat(head.peers()).filteredOn(p -> p.link() == Link.RACK)
+                .extracting(p -> p.peer().key()).containsExactly("a2");
+    }
+
+    @Test
     void givenRackRepresentative_thenItAlsoGetsTheRepresentativesOfTheOtherRacksOfItsZone() {
         Handout h = handout(a2, swarm);
         assertThat(h.role()).isEqualTo(Role.RACK_REPRESENTATIVE);

@@ -52,7 +52,11 @@ public interface TrackerConfig {
     @WithDefault("200")
     int maxNumwant();
 
-    /** {@code topology} (rack-aware, the default) or {@code random} (for comparison). */
+    /**
+     * {@code topology} (rack-aware, the default), {@code topology-chain} (rack-aware, and each
+     * agent told only of its two neighbours in its rack, so the rack's copy passes along a
+     * chain; meant with {@code representatives=1}) or {@code random} (for comparison).
+     */
     @WithDefault("topology")
     String handoutPolicy();
 
