@@ -18,15 +18,24 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
 
 /**
  * The rest of a blob from the seeder over HTTP, from the first byte the download lacks
  * ({@code Range}), written into the download's file. After BitTorrent stalled, only the pieces it
  * did not bring are asked for (one bounded {@code Range} per run of missing pieces); the ones it
  * brought are on disk, verified, and only hashed. A seeder that sends nothing for the stall
- * timeout is cut off.
+ * timeout is cut off. A stream that breaks off (closed, cut off, ended short) is asked for
+ * again from its first missing byte, until {@value #BREAKS_WITHOUT_PROGRESS} breaks in a row
+ * bring nothing new or {@value #MAX_RESUMES} resumes in all.
  */
 final class HttpTransfer {
+
+    private static final Logger LOG = Logger.getLogger(HttpTransfer.class);
+    /** Breaks of the seeder's stream in a row without a new byte before the fallback fails. */
+    static final int BREAKS_WITHOUT_PROGRESS = 3;
+    /** Resumes of one run of missing bytes, in all. */
+    static final int MAX_RESUMES = 16;
 
     private final SeederClient seeder;
     private final FetchMetrics metrics;
@@ -75,8 +84,34 @@ final class HttpTransfer {
         }
     }
 
-    /** Bytes from..to (exclusive; -1 for the blob's end) from the seeder into the file. */
+    /**
+     * Bytes from..to (exclusive; -1 for the blob's end) from the seeder into the file, resumed
+     * where a broken stream stopped. An answer the seeder gives (an HTTP error) is final.
+     */
     private void copy(Download download, Optional<RegistryHost> ns, Repository repository,
+            Sha256Follower hasher, long from, long to) throws IOException {
+        long position = from;
+        int breaksInARow = 0;
+        int resumes = 0;
+        while (true) {
+            try {
+                copyOnce(download, ns, repository, hasher, position, to);
+                return;
+            } catch (IOException e) {
+                long reached = Math.max(position, download.available());
+                breaksInARow = reached > position ? 1 : breaksInARow + 1;
+                if (breaksInARow >= BREAKS_WITHOUT_PROGRESS || resumes == MAX_RESUMES) {
+                    throw new IOException(e.getMessage() + " (after " + resumes + " resumes)", e);
+                }
+                resumes++;
+                LOG.infof("%s: the seeder's stream broke off at byte %d (%s); asking again from"
+                        + " there", download.digest(), reached, e.getMessage());
+                position = reached;
+            }
+        }
+    }
+
+    private void copyOnce(Download download, Optional<RegistryHost> ns, Repository repository,
             Sha256Follower hasher, long from, long to) throws IOException {
         Digest digest = download.digest();
         SeederClient.BlobStream stream = seeder.blob(ns, repository, digest, from, to);

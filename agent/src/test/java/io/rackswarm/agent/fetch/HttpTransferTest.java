@@ -1,9 +1,11 @@
 package io.rackswarm.agent.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.rackswarm.agent.config.AgentConfig;
 import io.rackswarm.agent.seeder.SeederClient;
 import io.rackswarm.agent.testing.AgentWorldResource;
 import io.rackswarm.core.metainfo.PieceLength;
@@ -12,11 +14,15 @@ import io.rackswarm.core.oci.RegistryHost;
 import io.rackswarm.core.oci.Repository;
 import io.rackswarm.testsupport.OciLayout;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,6 +42,102 @@ class HttpTransferTest {
 
     @Inject
     FetchMetrics metrics;
+
+    @Inject
+    AgentConfig config;
+
+    /**
+     * The world's seeder, whose first {@code breaks} streams break off (as a dropped connection
+     * does: an IOException mid-body) after {@code after} bytes. Records where each asked from.
+     */
+    private SeederClient breaking(int breaks, int after, List<Long> asked) {
+        return new SeederClient(config) {
+            private int calls;
+
+            @Override
+            public BlobStream blob(Optional<RegistryHost> ns, Repository repository,
+                    Digest digest, long from, long to) {
+                asked.add(from);
+                BlobStream real = seeder.blob(ns, repository, digest, from, to);
+                if (calls++ >= breaks) {
+                    return real;
+                }
+                InputStream body = real.body();
+                return new BlobStream(real.size(), real.from(), new InputStream() {
+                    private int sent;
+
+                    @Override
+                    public int read() throws IOException {
+                        byte[] one = new byte[1];
+                        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        if (sent >= after) {
+                            throw new IOException("closed");
+                        }
+                        int n = body.read(b, off, Math.min(len, after - sent));
+                        sent += Math.max(n, 0);
+                        return n;
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        body.close();
+                    }
+                });
+            }
+        };
+    }
+
+    @Test
+    void givenASeederStreamThatBreaksOffTwice_whenFilled_thenItResumesWhereEachStoppedAndTheBlobIsWhole()
+            throws Exception {
+        OciLayout.Blob blob = AgentWorldResource.world.image.layers().get(2);
+        byte[] bytes = blob.bytes();
+        Path file = Files.createTempDirectory("http-transfer").resolve("blob");
+        Download download = new Download(Digest.parse(blob.digest()), file);
+        Sha256Follower hasher = new Sha256Follower(file);
+        List<Long> asked = new ArrayList<>();
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
+        try {
+            new HttpTransfer(breaking(2, 100_000, asked), metrics, watchdog,
+                    Duration.ofSeconds(10)).fill(download,
+                    Optional.of(RegistryHost.parse(AgentWorldResource.world.ns())),
+                    new Repository("team/app"), hasher, null);
+        } finally {
+            watchdog.shutdownNow();
+        }
+        hasher.follow(bytes.length);
+        assertThat(asked).containsExactly(0L, 100_000L, 200_000L);
+        assertThat(hasher.hex()).isEqualTo(blob.digest().substring(7));
+        assertThat(Arrays.equals(Files.readAllBytes(file), bytes)).isTrue();
+        assertThat(download.bytes().snapshot().get(SourceBytes.Source.SEEDER_HTTP))
+                .as("no byte came twice").isEqualTo(bytes.length);
+    }
+
+    @Test
+    void givenASeederStreamThatBreaksWithoutAByte_whenFilled_thenItGivesUpAfterThreeBreaksInARow()
+            throws Exception {
+        OciLayout.Blob blob = AgentWorldResource.world.image.layers().get(2);
+        Path file = Files.createTempDirectory("http-transfer").resolve("blob");
+        Download download = new Download(Digest.parse(blob.digest()), file);
+        List<Long> asked = new ArrayList<>();
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
+        try {
+            assertThatThrownBy(() -> new HttpTransfer(breaking(Integer.MAX_VALUE, 0, asked),
+                    metrics, watchdog, Duration.ofSeconds(10)).fill(download,
+                    Optional.of(RegistryHost.parse(AgentWorldResource.world.ns())),
+                    new Repository("team/app"), new Sha256Follower(file), null))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("closed (after 2 resumes)");
+        } finally {
+            watchdog.shutdownNow();
+        }
+        assertThat(asked).containsExactly(0L, 0L, 0L);
+        assertThat(download.available()).isZero();
+    }
 
     @Test
     void givenEveryOtherPieceOnDisk_whenFilled_thenOnlyTheMissingPiecesComeOverHttp()
