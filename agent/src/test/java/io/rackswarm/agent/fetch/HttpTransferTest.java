@@ -8,6 +8,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.rackswarm.agent.config.AgentConfig;
 import io.rackswarm.agent.seeder.SeederClient;
 import io.rackswarm.agent.testing.AgentWorldResource;
+import io.rackswarm.core.io.SingleByteRead;
 import io.rackswarm.core.metainfo.PieceLength;
 import io.rackswarm.core.oci.Digest;
 import io.rackswarm.core.oci.RegistryHost;
@@ -67,8 +68,8 @@ class HttpTransferTest {
                     private int sent;
 
                     @Override
-                    public int read() {
-                        throw new UnsupportedOperationException("HttpTransfer reads in blocks");
+                    public int read() throws IOException {
+                        return SingleByteRead.of(this);
                     }
 
                     @Override

@@ -1,6 +1,7 @@
 package io.rackswarm.seeder.mirror;
 
 import io.rackswarm.core.cache.Filling;
+import io.rackswarm.core.io.SingleByteRead;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -39,8 +40,7 @@ final class FollowingStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        return SingleByteRead.of(this);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.rackswarm.seeder.upstream;
 
+import io.rackswarm.core.io.SingleByteRead;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,8 +35,7 @@ final class StallGuard extends FilterInputStream
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        return SingleByteRead.of(this);
     }
 
     @Override
